@@ -1,0 +1,213 @@
+//! Diagnostics: every problem a build finds, with the file and the byte span where it arose.
+//!
+//! A `Diagnostic` keeps the text of its file (shared, not copied) so that it can be shown with
+//! line:column and a quoted line with a caret, in the terminal and in `serve`'s browser overlay.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a file where it has one.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as the user knows it, relative to the site root (`content/a.ja.md`).
+    pub file: String,
+    /// The whole text of `file`, when a span points into it.
+    pub source: Option<Arc<str>>,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    /// What to do about it, in plain words.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            source: None,
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Points the diagnostic at `span` (byte offsets) inside `source`.
+    pub fn at(mut self, source: &Arc<str>, span: Range<usize>) -> Self {
+        let end = span.end.min(source.len());
+        let start = span.start.min(end);
+        self.span = Some(start..end);
+        self.source = Some(source.clone());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// 1-based line and column (in characters) of the start of the span.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        Some(line_col(source, span.start))
+    }
+
+    /// `file:line:col` or just `file`.
+    pub fn location(&self) -> String {
+        match self.line_col() {
+            Some((line, col)) => format!("{}:{}:{}", self.file, line, col),
+            None => self.file.clone(),
+        }
+    }
+
+    /// The full report: header, location, the quoted line with a caret, and the help.
+    pub fn render(&self, color: bool) -> String {
+        let severity = match self.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+        };
+        let mut diag = CsDiagnostic::new(severity).with_message(&self.message);
+        let text: &str = self.source.as_deref().unwrap_or("");
+        if let Some(span) = &self.span {
+            diag = diag.with_labels(vec![Label::primary((), span.clone())]);
+        } else {
+            diag = diag.with_notes(vec![format!("in {}", self.file)]);
+        }
+        if let Some(help) = &self.help {
+            diag = diag.with_notes(vec![format!("help: {help}")]);
+        }
+        let file = SimpleFile::new(self.file.as_str(), text);
+        let config = term::Config::default();
+        if color {
+            let mut buffer = term::termcolor::Buffer::ansi();
+            if term::emit_to_write_style(&mut buffer, &config, &file, &diag).is_ok() {
+                return String::from_utf8_lossy(buffer.as_slice()).into_owned();
+            }
+        }
+        term::emit_into_string(&config, &file, &diag).unwrap_or_else(|_| format!("{self}\n"))
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and character column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// All the problems of one build, in a stable order.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// Sorts by file, then position, then message, so that output never depends on thread timing.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (
+                &a.file,
+                a.span.as_ref().map(|s| s.start),
+                &a.message,
+                a.severity,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.as_ref().map(|s| s.start),
+                    &b.message,
+                    b.severity,
+                ))
+        });
+        self.0
+            .dedup_by(|a, b| a.file == b.file && a.span == b.span && a.message == b.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "一行目\n二行目のX";
+        let offset = text.find('X').unwrap();
+        assert_eq!(line_col(text, offset), (2, 5));
+    }
+
+    #[test]
+    fn rendered_diagnostic_quotes_the_line_with_its_location() {
+        let source: Arc<str> = Arc::from("+++\ntitel = \"x\"\n+++\n");
+        let d = Diagnostic::error("content/a.ja.md", "unknown key `titel`")
+            .at(&source, 4..9)
+            .help("did you mean `title`?");
+        let text = d.render(false);
+        assert!(text.contains("content/a.ja.md:2:1"), "{text}");
+        assert!(text.contains("titel = \"x\""), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+        assert!(text.contains("did you mean `title`?"), "{text}");
+    }
+}

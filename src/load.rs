@@ -1,0 +1,142 @@
+//! Load: discover everything under `content/` (sorted), read it, and classify it by file name.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::fs;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown page or section in one language.
+#[derive(Debug)]
+pub struct PageSource {
+    /// Shown path, `content/projects/pharma.ja.md`.
+    pub file: String,
+    /// Language-neutral content path used in `@/` links: `projects/pharma.md`, `projects/_index.md`.
+    pub key: String,
+    pub lang: String,
+    pub is_section: bool,
+    /// Folder of a page bundle (`name/index.ja.md`), relative to `content/`; its assets go beside it.
+    pub bundle_dir: Option<PathBuf>,
+    pub text: Arc<str>,
+}
+
+/// A TOML record file.
+#[derive(Debug)]
+pub struct RecordSource {
+    pub file: String,
+    /// `projects/approvals` for `content/projects/approvals.toml`.
+    pub id: String,
+    pub text: Arc<str>,
+}
+
+/// Any other file (images, PDFs): copied beside the pages.
+#[derive(Debug)]
+pub struct Asset {
+    pub path: PathBuf,
+    /// Relative to `content/`.
+    pub rel: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub pages: Vec<PageSource>,
+    pub records: Vec<RecordSource>,
+    pub assets: Vec<Asset>,
+}
+
+/// Reads `content/` under `root`. Problems are collected, not fatal, so that all are reported at once.
+pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
+    let content = root.join(CONTENT_DIR);
+    let mut sources = Sources::default();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(CONTENT_DIR, "there is no content folder")
+                .help("create content/_index.<lang>.md for each language (see README.md)"),
+        );
+        return sources;
+    }
+    for (path, rel) in fs::files_under(&content) {
+        let shown = format!("{CONTENT_DIR}/{}", fs::display_path(&content, &rel));
+        let name = rel
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let dir = rel.parent().map(slash_path).unwrap_or_default();
+        if let Some(stem) = name.strip_suffix(".md") {
+            let Some((base, lang)) = stem.rsplit_once('.') else {
+                diags.push(
+                    Diagnostic::error(&shown, "a page's file name must name its language").help(
+                        format!(
+                            "rename it to `{stem}.{}.md` (one file per language: {})",
+                            config.default_language,
+                            config.languages.join(", ")
+                        ),
+                    ),
+                );
+                continue;
+            };
+            if !config.languages.iter().any(|l| l == lang) {
+                diags.push(
+                    Diagnostic::error(&shown, format!("`{lang}` is not a language of this site"))
+                        .help(format!(
+                        "page files end in .<language>.md, with a language from config.toml: {}",
+                        config.languages.join(", ")
+                    )),
+                );
+                continue;
+            }
+            let text = match fs::read_text(&path, &shown) {
+                Ok(text) => text,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let (key, is_section, bundle_dir) = match base {
+                "_index" => (join(&dir, "_index.md"), true, None),
+                "index" if !dir.is_empty() => (
+                    format!("{dir}.md"),
+                    false,
+                    rel.parent().map(Path::to_path_buf),
+                ),
+                _ => (join(&dir, &format!("{base}.md")), false, None),
+            };
+            sources.pages.push(PageSource {
+                file: shown,
+                key,
+                lang: lang.to_string(),
+                is_section,
+                bundle_dir,
+                text,
+            });
+        } else if let Some(stem) = name.strip_suffix(".toml") {
+            match fs::read_text(&path, &shown) {
+                Ok(text) => sources.records.push(RecordSource {
+                    file: shown,
+                    id: join(&dir, stem),
+                    text,
+                }),
+                Err(d) => diags.push(d),
+            }
+        } else {
+            sources.assets.push(Asset { path, rel });
+        }
+    }
+    sources
+}
+
+fn slash_path(p: &Path) -> String {
+    fs::display_path(Path::new(""), p)
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}

@@ -1,0 +1,122 @@
+//! Front matter: the TOML between `+++` lines at the top of a page.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::error::Diagnostic;
+
+pub const ALLOWED_KEYS: &str =
+    "title, description, weight, date, template, draft, records, and an [extra] table";
+
+/// The keys a page may set. Anything else is an error, not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+    pub date: Option<toml::value::Datetime>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Ids of the records this page shows, in order.
+    #[serde(default)]
+    pub records: Vec<String>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// A page split into its front matter and its Markdown body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front: FrontMatter,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file, to turn body spans into file positions.
+    pub body_offset: usize,
+}
+
+/// Splits and parses the front matter of `text` (the whole file, shown as `file`).
+pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic> {
+    let src: &'a str = text;
+    let missing = || {
+        Diagnostic::error(file, "the page has no front matter")
+            .at(text, 0..src.find('\n').unwrap_or(src.len()))
+            .help("start the file with a line `+++`, then `title = \"…\"`, then another `+++` line")
+    };
+    let first_line_end = src.find('\n').ok_or_else(missing)?;
+    if src[..first_line_end].trim_end() != "+++" {
+        return Err(missing());
+    }
+    let toml_start = first_line_end + 1;
+    let mut pos = toml_start;
+    let toml_end = loop {
+        if pos >= src.len() {
+            return Err(Diagnostic::error(file, "the front matter is never closed")
+                .at(text, 0..first_line_end)
+                .help("add a line `+++` after the last front-matter line"));
+        }
+        let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
+        if src[pos..line_end].trim_end() == "+++" {
+            break (pos, (line_end + 1).min(src.len()));
+        }
+        pos = line_end + 1;
+    };
+    let (toml_stop, body_offset) = toml_end;
+    let front: FrontMatter = toml::from_str(&src[toml_start..toml_stop]).map_err(|e| {
+        let message = e.message().trim().to_string();
+        let help = if message.contains("unknown field") {
+            format!("front matter may only have {ALLOWED_KEYS}; put your own keys under [extra]")
+        } else if message.contains("missing field") {
+            "every page needs `title = \"…\"` in its front matter".to_string()
+        } else {
+            "front matter is TOML: `key = value`, strings in double quotes".to_string()
+        };
+        let span = e
+            .span()
+            .map(|s| toml_start + s.start..toml_start + s.end)
+            .unwrap_or(0..first_line_end);
+        Diagnostic::error(file, format!("front matter: {message}"))
+            .at(text, span)
+            .help(help)
+    })?;
+    Ok(Split {
+        front,
+        body: &src[body_offset..],
+        body_offset,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Arc<str> {
+        Arc::from(s)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let t = text("+++\ntitle = \"概要\"\nweight = 2\n+++\n本文\n");
+        let s = split("a.ja.md", &t).unwrap();
+        assert_eq!(s.front.title, "概要");
+        assert_eq!(s.front.weight, 2);
+        assert_eq!(s.body, "本文\n");
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key() {
+        let t = text("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n");
+        let e = split("a.ja.md", &t).unwrap_err();
+        assert!(e.message.contains("titel"), "{}", e.message);
+        assert_eq!(e.line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn missing_front_matter_is_explained() {
+        let t = text("# 見出し\n");
+        let e = split("a.ja.md", &t).unwrap_err();
+        assert!(e.help.unwrap().contains("+++"));
+    }
+}

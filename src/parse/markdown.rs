@@ -1,0 +1,447 @@
+//! Markdown → HTML with pulldown-cmark: heading anchors, table of contents, `@/` internal links
+//! and `<abbr>` mark-up of glossary abbreviations.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// A heading of the page, for its table of contents.
+#[derive(Clone, Debug, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// An `@/…` link found in the body, to check its anchor once every page is rendered.
+#[derive(Clone, Debug)]
+pub struct InternalLink {
+    pub key: String,
+    pub anchor: Option<String>,
+    /// Byte span in the Markdown body.
+    pub span: Range<usize>,
+}
+
+/// A problem in the body, located by byte span in the body.
+#[derive(Debug)]
+pub struct Problem {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Every `id` on the page (headings, footnotes), for anchor checks.
+    pub ids: HashSet<String>,
+    pub links: Vec<InternalLink>,
+    pub problems: Vec<Problem>,
+}
+
+/// An abbreviation to mark up as `<abbr title>` where it first appears on a page.
+#[derive(Clone, Debug)]
+pub struct Abbreviation {
+    pub abbr: String,
+    pub title: String,
+}
+
+/// A heading whose text is still being read: level, explicit id, classes, attributes.
+type OpenHeading<'a> = (
+    HeadingLevel,
+    Option<String>,
+    Vec<CowStr<'a>>,
+    Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+);
+
+/// Resolves a content key (`projects/pharma.md`) to a URL relative to the current page.
+pub type Resolver<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`; `resolve` turns `@/` keys into URLs, `abbreviations` are marked up once each.
+pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut abbr_done: HashSet<usize> = HashSet::new();
+    // A heading's events are held back until its text (and so its id) is known.
+    let mut heading: Option<OpenHeading> = None;
+    let mut heading_events: Vec<Event> = Vec::new();
+    let mut heading_text = String::new();
+    let mut in_link = 0usize;
+    let mut in_code = 0usize;
+
+    for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((level, id.map(|s| s.to_string()), classes, attrs));
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, explicit, classes, attrs)) = heading.take() else {
+                    continue;
+                };
+                let title = heading_text.trim().to_string();
+                let id = unique_id(explicit.unwrap_or_else(|| slugify(&title)), &mut used_ids);
+                out.toc.push(Heading {
+                    level: level as u8,
+                    id: id.clone(),
+                    title,
+                });
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes,
+                    attrs,
+                }));
+                events.append(&mut heading_events);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_link += 1;
+                let dest_url = match dest_url.strip_prefix("@/") {
+                    Some(target) => resolve_link(target, span, resolve, &mut out),
+                    None => dest_url,
+                };
+                push(
+                    &mut heading,
+                    &mut heading_events,
+                    &mut events,
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                );
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                push(
+                    &mut heading,
+                    &mut heading_events,
+                    &mut events,
+                    Event::End(TagEnd::Link),
+                );
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                // Wide tables scroll inside their own box on a phone, not the page.
+                events.push(Event::Html(CowStr::from(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::from("</div>")));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code += 1;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = in_code.saturating_sub(1);
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.ids.insert(name.to_string());
+                events.push(Event::Start(Tag::FootnoteDefinition(name)));
+            }
+            Event::Text(text) => {
+                if heading.is_some() {
+                    heading_text.push_str(&text);
+                    heading_events.push(Event::Text(text));
+                } else if in_link == 0 && in_code == 0 && !abbreviations.is_empty() {
+                    events.extend(mark_abbreviations(text, abbreviations, &mut abbr_done));
+                } else {
+                    events.push(Event::Text(text));
+                }
+            }
+            Event::Code(code) => {
+                if heading.is_some() {
+                    heading_text.push_str(&code);
+                }
+                push(
+                    &mut heading,
+                    &mut heading_events,
+                    &mut events,
+                    Event::Code(code),
+                );
+            }
+            other => push(&mut heading, &mut heading_events, &mut events, other),
+        }
+    }
+    out.ids.extend(used_ids);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn push<'a>(
+    heading: &mut Option<impl Sized>,
+    heading_events: &mut Vec<Event<'a>>,
+    events: &mut Vec<Event<'a>>,
+    event: Event<'a>,
+) {
+    if heading.is_some() {
+        heading_events.push(event);
+    } else {
+        events.push(event);
+    }
+}
+
+/// Turns `@/key#anchor` into a relative URL, recording it for the anchor check.
+fn resolve_link<'a>(
+    target: &str,
+    span: Range<usize>,
+    resolve: &Resolver,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (target, None),
+    };
+    if path.split('/').any(|part| part == ".." || part == ".") || path.starts_with('/') {
+        out.problems.push(Problem {
+            span,
+            message: format!("the link `@/{target}` leaves the content folder"),
+            help: "write internal links as a path from content/, e.g. `@/projects/pharma.md`"
+                .into(),
+        });
+        return CowStr::from("#");
+    }
+    let key = normalise_key(path);
+    match resolve(&key) {
+        Some(url) => {
+            out.links.push(InternalLink {
+                key,
+                anchor: anchor.clone(),
+                span,
+            });
+            match anchor {
+                Some(a) => CowStr::from(format!("{url}#{a}")),
+                None => CowStr::from(url),
+            }
+        }
+        None => {
+            out.problems.push(Problem {
+                span,
+                message: format!("the link `@/{target}` points to no page"),
+                help: format!(
+                    "check the path: `@/{path}` should name a file content/{} (language suffix left out)",
+                    path.trim_end_matches(".md").to_string() + ".<lang>.md"
+                ),
+            });
+            CowStr::from("#")
+        }
+    }
+}
+
+/// `a/b/index.md` and `a/b.md` name the same page (a bundle or a plain file).
+pub fn normalise_key(path: &str) -> String {
+    match path.strip_suffix("/index.md") {
+        Some(dir) => format!("{dir}.md"),
+        None => path.to_string(),
+    }
+}
+
+/// Readable, stable ids: Japanese stays Japanese, spaces and punctuation become `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('-');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 1;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Splits `text` around the first occurrence of each abbreviation not yet marked on this page.
+fn mark_abbreviations<'a>(
+    text: CowStr<'a>,
+    abbreviations: &[Abbreviation],
+    done: &mut HashSet<usize>,
+) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut rest: String = text.to_string();
+    loop {
+        // The earliest not-yet-marked abbreviation in what is left; the longest wins a tie.
+        let hit = abbreviations
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !done.contains(i))
+            .filter_map(|(i, a)| {
+                find_word(&rest, &a.abbr).map(|pos| (pos, std::cmp::Reverse(a.abbr.len()), i))
+            })
+            .min();
+        let Some((pos, _, i)) = hit else { break };
+        done.insert(i);
+        let a = &abbreviations[i];
+        if pos > 0 {
+            events.push(Event::Text(CowStr::from(rest[..pos].to_string())));
+        }
+        events.push(Event::Html(CowStr::from(format!(
+            "<abbr title=\"{}\">{}</abbr>",
+            escape_attr(&a.title),
+            escape_attr(&a.abbr)
+        ))));
+        rest = rest[pos + a.abbr.len()..].to_string();
+    }
+    if events.is_empty() {
+        return vec![Event::Text(text)];
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest)));
+    }
+    events
+}
+
+/// Position of `word` in `text`, not inside a longer Latin word (so `AMR` does not match `AMRA`).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if !is_word(before) && !is_word(after) {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn japanese_headings_keep_their_text_as_id() {
+        let r = render(
+            "## 承認事例\n\n## 承認事例\n\n## Drug Discovery Booster\n",
+            &none,
+            &[],
+        );
+        let ids: Vec<_> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["承認事例", "承認事例-2", "drug-discovery-booster"]);
+        assert!(
+            r.html.contains("<h2 id=\"承認事例\">承認事例</h2>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn explicit_ids_win() {
+        let r = render("## 承認事例 {#approvals}\n", &none, &[]);
+        assert_eq!(r.toc[0].id, "approvals");
+        assert_eq!(r.toc[0].title, "承認事例");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_unknown_ones_are_problems() {
+        let resolve = |key: &str| (key == "a/b.md").then(|| "../../ja/a/b/index.html".to_string());
+        let r = render(
+            "[x](@/a/b.md#top) [y](@/a/c.md) [z](@/../etc.md)",
+            &resolve,
+            &[],
+        );
+        assert!(
+            r.html.contains("href=\"../../ja/a/b/index.html#top\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.problems.len(), 2);
+        assert_eq!(r.problems[0].span.start, 18);
+        assert!(r.problems[1].message.contains("leaves the content folder"));
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let r = render(
+            "|a|b|\n|-|-|\n|1|2|\n\n~~old~~ text[^1]\n\n[^1]: note\n",
+            &none,
+            &[],
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn first_abbreviation_only_is_marked() {
+        let abbrs = [Abbreviation {
+            abbr: "AMR".into(),
+            title: "薬剤耐性".into(),
+        }];
+        let r = render("AMR対策とAMRの研究。\n\n再びAMR。", &none, &abbrs);
+        assert_eq!(r.html.matches("<abbr").count(), 1, "{}", r.html);
+        assert!(
+            r.html
+                .contains("<abbr title=\"薬剤耐性\">AMR</abbr>対策とAMRの研究"),
+            "{}",
+            r.html
+        );
+    }
+}

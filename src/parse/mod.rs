@@ -1,0 +1,5 @@
+//! Parse: front matter, Markdown and records, each from a `&str` so that tests feed literals.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod record;

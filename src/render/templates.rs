@@ -1,0 +1,230 @@
+//! Loading templates: built-in defaults, overridden by the theme's, overridden by the site's own
+//! `templates/`; and turning Tera's errors into located diagnostics.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::{Context, Tera};
+
+use crate::error::Diagnostic;
+use crate::fs;
+
+/// Defaults that make a site build with no theme at all.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("builtin/base.html")),
+    ("index.html", include_str!("builtin/index.html")),
+    ("section.html", include_str!("builtin/section.html")),
+    ("page.html", include_str!("builtin/page.html")),
+    ("languages.html", include_str!("builtin/languages.html")),
+];
+
+pub struct Templates {
+    tera: Tera,
+    /// Name → (shown path, text), to locate render errors.
+    sources: BTreeMap<String, (String, Arc<str>)>,
+}
+
+impl Templates {
+    /// Loads templates for `theme` (if any) under `root`. Every syntax error is reported.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, (String, Arc<str>)> = BUILT_IN
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (format!("(built-in) {name}"), Arc::from(*text)),
+                )
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut dirs = Vec::new();
+        if let Some(theme) = theme {
+            let theme_dir = root.join("themes").join(theme);
+            if !theme_dir.is_dir() {
+                problems.push(
+                    Diagnostic::error("config.toml", format!("the theme `{theme}` does not exist"))
+                        .help(format!("create themes/{theme}/templates/, or set `theme` to a folder under themes/")),
+                );
+            }
+            dirs.push(theme_dir.join("templates"));
+        }
+        dirs.push(root.join("templates"));
+        for dir in dirs {
+            for (path, rel) in fs::files_under(&dir) {
+                let name = fs::display_path(Path::new(""), &rel);
+                let shown = fs::display_path(root, &path);
+                match fs::read_text(&path, &shown) {
+                    Ok(text) => {
+                        sources.insert(name, (shown, text));
+                    }
+                    Err(d) => problems.push(d),
+                }
+            }
+        }
+        // Parse each file alone first, so that every syntax error is reported, each with its file.
+        for (name, (shown, text)) in &sources {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                problems.push(located(
+                    shown,
+                    text,
+                    &e,
+                    "fix the template syntax (Tera: {{ … }}, {% … %})",
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_ref())))
+        {
+            return Err(vec![Diagnostic::error("templates", chain(&e)).help(
+                "a template extends or includes a template that does not exist; check the names",
+            )]);
+        }
+        tera.register_function("chart", crate::chart::ChartFunction);
+        Ok(Templates { tera, sources })
+    }
+
+    /// Names of the page templates (partials left out).
+    pub fn names(&self) -> Vec<&str> {
+        self.sources
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !n.contains('/'))
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `name`; errors name the template, where in it, and the content file being rendered.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        rendering: &str,
+    ) -> Result<String, Diagnostic> {
+        if !self.has(name) {
+            return Err(Diagnostic::error(
+                rendering,
+                format!("the template `{name}` does not exist"),
+            )
+            .help(format!("use one of: {}", self.names().join(", "))));
+        }
+        self.tera.render(name, context).map_err(|e| {
+            let message = format!("{} (while rendering {rendering})", chain(&e));
+            let (shown, text) = self.culprit(name, &message);
+            let span = missing_variable(&message).and_then(|var| text.find(&var).map(|s| s..s + var.len()));
+            let d = Diagnostic::error(shown, message)
+                .help("check the variable and filter names in the template; see README.md for the variables every page has");
+            match span {
+                Some(span) => d.at(text, span),
+                None => d,
+            }
+        })
+    }
+
+    /// The template an error message names last (the innermost), falling back to `name`.
+    fn culprit(&self, name: &str, message: &str) -> (&str, &Arc<str>) {
+        let named = message
+            .rsplit('\'')
+            .find(|part| self.sources.contains_key(*part))
+            .unwrap_or(name);
+        let (shown, text) = &self.sources[named];
+        (shown, text)
+    }
+}
+
+/// Tera's error and its causes, joined: the useful part is usually in a cause.
+fn chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn located(shown: &str, text: &Arc<str>, e: &tera::Error, help: &str) -> Diagnostic {
+    let message = chain(e);
+    let d = Diagnostic::error(shown, first_line(&message)).help(help);
+    match position(&message).and_then(|(line, col)| offset_of(text, line, col)) {
+        Some(at) => d.at(text, at..at + 1),
+        None => d,
+    }
+}
+
+fn first_line(message: &str) -> String {
+    // Tera repeats the source excerpt; our own report quotes the line, so keep the words only.
+    let mut out: Vec<&str> = Vec::new();
+    for line in message.lines() {
+        let t = line.trim();
+        if t.starts_with("-->")
+            || t.starts_with('|')
+            || t.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || t.is_empty()
+        {
+            continue;
+        }
+        out.push(t.trim_start_matches("= "));
+    }
+    out.join(" ")
+}
+
+/// `--> 3:5` in a pest error message.
+fn position(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("--> ")? + 4..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
+    let (line, col) = rest[..end].split_once(':')?;
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let line_text = text[start..].lines().next().unwrap_or("");
+    let within: usize = line_text
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    Some(start + within)
+}
+
+/// The name in "Variable `x.y` not found in context".
+fn missing_variable(message: &str) -> Option<String> {
+    let rest = &message[message.find("Variable `")? + 10..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pest_positions_become_offsets() {
+        assert_eq!(position("Failed  --> 3:5\n  |"), Some((3, 5)));
+        assert_eq!(offset_of("ab\ncd\nxyz", 3, 2), Some(7));
+    }
+
+    #[test]
+    fn missing_variables_are_named() {
+        assert_eq!(
+            missing_variable("Variable `page.titel` not found in context while rendering")
+                .as_deref(),
+            Some("page.titel")
+        );
+    }
+}

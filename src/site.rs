@@ -1,0 +1,532 @@
+//! The site model: pages in every language, records and assets, with URLs, order, translations,
+//! internal links and glossary abbreviations resolved. Built from `Sources`; nothing here does IO.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::load::{Asset, Sources};
+use crate::parse::front_matter::{self, FrontMatter};
+use crate::parse::markdown::{self, Abbreviation, Heading, InternalLink};
+use crate::parse::record::{self, Record};
+
+/// One page or section in one language.
+#[derive(Debug)]
+pub struct Page {
+    /// Language-neutral content path: `projects/pharma.md`, `projects/_index.md`, `_index.md`.
+    pub key: String,
+    pub lang: String,
+    pub file: String,
+    pub text: Arc<str>,
+    pub is_section: bool,
+    pub front: FrontMatter,
+    pub body_offset: usize,
+    /// Output path relative to the site root: `ja/projects/pharma/index.html`.
+    pub url: String,
+    /// Key of the section this page belongs to (`None` for the home page).
+    pub parent: Option<String>,
+    pub bundle_dir: Option<PathBuf>,
+    /// Rendered Markdown body.
+    pub content: String,
+    pub toc: Vec<Heading>,
+    pub ids: HashSet<String>,
+    pub links: Vec<InternalLink>,
+}
+
+impl Page {
+    /// Relative prefix from this page to the site root (`../../`).
+    pub fn root(&self) -> String {
+        "../".repeat(self.url.matches('/').count())
+    }
+}
+
+/// Options that change what counts as an error.
+#[derive(Clone, Debug, Default)]
+pub struct Strictness {
+    /// Report a missing translation as a warning instead of an error.
+    pub allow_missing_translations: bool,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Every page in every language, in reading order per language (languages in config order).
+    pub pages: Vec<Page>,
+    pub records: BTreeMap<String, Record>,
+    pub assets: Vec<Asset>,
+    /// `(lang, key)` → index in `pages`.
+    index: HashMap<(String, String), usize>,
+}
+
+impl Site {
+    pub fn page(&self, lang: &str, key: &str) -> Option<&Page> {
+        self.index
+            .get(&(lang.to_string(), key.to_string()))
+            .map(|&i| &self.pages[i])
+    }
+
+    /// Index of `page` in `pages` (reading order; each language's pages are contiguous).
+    pub fn position(&self, page: &Page) -> Option<usize> {
+        self.index
+            .get(&(page.lang.clone(), page.key.clone()))
+            .copied()
+    }
+
+    pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
+        self.pages.iter().filter(move |p| p.lang == lang)
+    }
+
+    /// Direct children of a section, pages first then subsections, each in weight order.
+    pub fn children<'a>(&'a self, section: &'a Page) -> impl Iterator<Item = &'a Page> + 'a {
+        self.pages_in(&section.lang)
+            .filter(move |p| p.parent.as_deref() == Some(section.key.as_str()))
+    }
+
+    /// Sections from the home page down to the parent of `page`.
+    pub fn ancestors(&self, page: &Page) -> Vec<&Page> {
+        let mut chain = Vec::new();
+        let mut next = page.parent.clone();
+        while let Some(key) = next {
+            match self.page(&page.lang, &key) {
+                Some(p) => {
+                    next = p.parent.clone();
+                    chain.push(p);
+                }
+                None => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Output URL of a content key in a language.
+pub fn url_of(lang: &str, key: &str) -> String {
+    let path = key
+        .strip_suffix("_index.md")
+        .or_else(|| key.strip_suffix(".md"))
+        .unwrap_or(key);
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        format!("{lang}/index.html")
+    } else {
+        format!("{lang}/{path}/index.html")
+    }
+}
+
+/// Parent section key of a content key: `a/b.md` → `a/_index.md`, `a/_index.md` → `_index.md`.
+fn parent_of(key: &str, is_section: bool) -> Option<String> {
+    let dir = if is_section {
+        let dir = key.strip_suffix("_index.md")?.trim_end_matches('/');
+        if dir.is_empty() && key == "_index.md" {
+            return None;
+        }
+        dir.rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    } else {
+        key.rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    };
+    Some(if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    })
+}
+
+/// Builds the model: parses every source, orders pages, checks parity, renders Markdown, checks links.
+pub fn build(
+    config: Config,
+    sources: Sources,
+    strict: &Strictness,
+    diags: &mut Diagnostics,
+) -> Site {
+    let languages = config.languages.clone();
+
+    // Records first: pages and the glossary read them.
+    let mut records = BTreeMap::new();
+    for src in &sources.records {
+        match record::parse(src, &languages) {
+            Ok(r) => {
+                records.insert(r.id.clone(), r);
+            }
+            Err(problems) => diags.extend(problems),
+        }
+    }
+
+    // Front matter of every page.
+    let mut pages = Vec::new();
+    for src in sources.pages {
+        let split = match front_matter::split(&src.file, &src.text) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if split.front.draft {
+            diags.push(
+                Diagnostic::warning(&src.file, "draft: not published")
+                    .help("set `draft = false` to publish it"),
+            );
+            continue;
+        }
+        let (front, body_offset) = (split.front, split.body_offset);
+        for id in &front.records {
+            if !records.contains_key(id) {
+                let span = src.text[..body_offset]
+                    .find(&format!("\"{id}\""))
+                    .map(|s| s + 1..s + 1 + id.len());
+                let d = Diagnostic::error(&src.file, format!("there is no record `{id}`")).help(
+                    format!(
+                        "create content/{id}.toml, or fix the id in `records` (known: {})",
+                        near(id, records.keys())
+                    ),
+                );
+                diags.push(match span {
+                    Some(span) => d.at(&src.text, span),
+                    None => d,
+                });
+            }
+        }
+        pages.push(Page {
+            url: url_of(&src.lang, &src.key),
+            parent: parent_of(&src.key, src.is_section),
+            key: src.key,
+            lang: src.lang,
+            file: src.file,
+            text: src.text,
+            is_section: src.is_section,
+            front,
+            body_offset,
+            bundle_dir: src.bundle_dir,
+            content: String::new(),
+            toc: Vec::new(),
+            ids: HashSet::new(),
+            links: Vec::new(),
+        });
+    }
+
+    check_duplicates(&pages, diags);
+    check_parity(&pages, &languages, strict, diags);
+    check_parents(&pages, diags);
+
+    // Reading order: depth-first from the home page, siblings by weight then key.
+    let order = reading_order(&pages, &languages);
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let mut pages: Vec<Page> = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    let index: HashMap<(String, String), usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.lang.clone(), p.key.clone()), i))
+        .collect();
+
+    // Markdown, in parallel: every page needs only the URL table and the glossary.
+    let urls: HashMap<(String, String), String> = index
+        .keys()
+        .map(|(l, k)| ((l.clone(), k.clone()), url_of(l, k)))
+        .collect();
+    let abbreviations: HashMap<String, Vec<Abbreviation>> = languages
+        .iter()
+        .map(|l| (l.clone(), glossary_abbreviations(&config, &records, l)))
+        .collect();
+    let problems: Vec<Diagnostic> = pages
+        .par_iter_mut()
+        .flat_map_iter(|page| {
+            let root = page.root();
+            let lang = page.lang.clone();
+            let resolve = |key: &str| {
+                urls.get(&(lang.clone(), key.to_string()))
+                    .map(|u| format!("{root}{u}"))
+            };
+            let body = &page.text[page.body_offset..];
+            let rendered = markdown::render(body, &resolve, &abbreviations[&page.lang]);
+            page.content = rendered.html;
+            page.toc = rendered.toc;
+            page.ids = rendered.ids;
+            page.links = rendered.links;
+            let offset = page.body_offset;
+            rendered
+                .problems
+                .into_iter()
+                .map(|p| {
+                    Diagnostic::error(&page.file, p.message)
+                        .at(&page.text, offset + p.span.start..offset + p.span.end)
+                        .help(p.help)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    diags.extend(problems);
+
+    let site = Site {
+        config,
+        pages,
+        records,
+        assets: sources.assets,
+        index,
+    };
+    check_anchors(&site, diags);
+    site
+}
+
+/// Up to three known names, to help fix a typo.
+fn near<'a>(_wanted: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let known: Vec<&String> = known.take(3).collect();
+    if known.is_empty() {
+        "none".into()
+    } else {
+        known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+            + ", …"
+    }
+}
+
+fn check_duplicates(pages: &[Page], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    for p in pages {
+        if let Some(first) = seen.insert((&p.lang, &p.url), &p.file) {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    format!(
+                        "this page and {first} would both be written to public/{}",
+                        p.url
+                    ),
+                )
+                .help("rename or remove one of the two files"),
+            );
+        }
+    }
+}
+
+fn check_parity(
+    pages: &[Page],
+    languages: &[String],
+    strict: &Strictness,
+    diags: &mut Diagnostics,
+) {
+    let mut langs_of: BTreeMap<&str, (BTreeSet<&str>, &Page)> = BTreeMap::new();
+    for p in pages {
+        langs_of
+            .entry(&p.key)
+            .or_insert_with(|| (BTreeSet::new(), p))
+            .0
+            .insert(&p.lang);
+    }
+    for (key, (present, example)) in langs_of {
+        for lang in languages {
+            if present.contains(lang.as_str()) {
+                continue;
+            }
+            let twin = twin_file(&example.file, &example.lang, lang);
+            let message = format!("{key} has no {lang} version");
+            let help = format!("create {twin} (the {lang} translation of {})", example.file);
+            let d = if strict.allow_missing_translations {
+                Diagnostic::warning(&twin, message)
+            } else {
+                Diagnostic::error(&twin, message)
+            };
+            diags.push(d.help(help));
+        }
+    }
+}
+
+/// `content/a.ja.md` → `content/a.en.md`.
+fn twin_file(file: &str, from: &str, to: &str) -> String {
+    match file.strip_suffix(&format!(".{from}.md")) {
+        Some(stem) => format!("{stem}.{to}.md"),
+        None => file.to_string(),
+    }
+}
+
+fn check_parents(pages: &[Page], diags: &mut Diagnostics) {
+    let keys: HashSet<(&str, &str)> = pages
+        .iter()
+        .map(|p| (p.lang.as_str(), p.key.as_str()))
+        .collect();
+    let mut reported = HashSet::new();
+    for p in pages {
+        if let Some(parent) = &p.parent {
+            if !keys.contains(&(p.lang.as_str(), parent.as_str()))
+                && reported.insert((p.lang.clone(), parent.clone()))
+            {
+                let file = format!(
+                    "content/{}",
+                    parent.replace("_index.md", &format!("_index.{}.md", p.lang))
+                );
+                diags.push(
+                    Diagnostic::error(
+                        &p.file,
+                        format!("this page's folder has no section file {file}"),
+                    )
+                    .help(format!(
+                        "create {file} with a title, so the section can list its pages"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Indices of `pages` in reading order: per language, depth-first, siblings by (weight, key).
+fn reading_order(pages: &[Page], languages: &[String]) -> Vec<usize> {
+    let mut children: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        children
+            .entry((&p.lang, p.parent.as_deref()))
+            .or_default()
+            .push(i);
+    }
+    for list in children.values_mut() {
+        // Pages before subsections, then weight, then key: a total order, so builds are reproducible.
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.is_section, a.front.weight, &a.key).cmp(&(b.is_section, b.front.weight, &b.key))
+        });
+    }
+    let mut order = Vec::with_capacity(pages.len());
+    let mut placed = vec![false; pages.len()];
+    fn visit(
+        i: usize,
+        pages: &[Page],
+        children: &HashMap<(&str, Option<&str>), Vec<usize>>,
+        order: &mut Vec<usize>,
+        placed: &mut [bool],
+    ) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        order.push(i);
+        if pages[i].is_section {
+            if let Some(kids) = children.get(&(pages[i].lang.as_str(), Some(pages[i].key.as_str())))
+            {
+                for &k in kids {
+                    visit(k, pages, children, order, placed);
+                }
+            }
+        }
+    }
+    for lang in languages {
+        if let Some(roots) = children.get(&(lang.as_str(), None)) {
+            for &r in roots {
+                visit(r, pages, &children, &mut order, &mut placed);
+            }
+        }
+        // Orphans (a missing section file is reported elsewhere) still get built, in key order.
+        let mut rest: Vec<usize> = (0..pages.len())
+            .filter(|&i| !placed[i] && pages[i].lang == *lang)
+            .collect();
+        rest.sort_by(|&a, &b| pages[a].key.cmp(&pages[b].key));
+        for i in rest {
+            visit(i, pages, &children, &mut order, &mut placed);
+        }
+    }
+    order
+}
+
+/// The glossary's abbreviations in one language, from records in the configured folder.
+fn glossary_abbreviations(
+    config: &Config,
+    records: &BTreeMap<String, Record>,
+    lang: &str,
+) -> Vec<Abbreviation> {
+    let Some(folder) = &config.abbreviations else {
+        return Vec::new();
+    };
+    let prefix = format!("{folder}/");
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (id, record) in records {
+        if id != folder && !id.starts_with(&prefix) {
+            continue;
+        }
+        let Some(Json::Array(terms)) = record.by_lang.get(lang).and_then(|r| r.get("terms")) else {
+            continue;
+        };
+        for term in terms {
+            let Some(abbr) = term.get("abbr").and_then(Json::as_str) else {
+                continue;
+            };
+            let title = term
+                .get("expansion")
+                .or_else(|| term.get("term"))
+                .and_then(Json::as_str)
+                .unwrap_or(abbr);
+            if !abbr.is_empty() && seen.insert(abbr.to_string()) {
+                out.push(Abbreviation {
+                    abbr: abbr.to_string(),
+                    title: title.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn check_anchors(site: &Site, diags: &mut Diagnostics) {
+    for page in &site.pages {
+        for link in &page.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let Some(target) = site.page(&page.lang, &link.key) else {
+                continue;
+            };
+            let record_anchor = target
+                .front
+                .records
+                .iter()
+                .any(|r| record::anchor(r) == *anchor);
+            if !target.ids.contains(anchor) && !record_anchor {
+                let known: Vec<String> = target
+                    .toc
+                    .iter()
+                    .take(5)
+                    .map(|h| format!("#{}", h.id))
+                    .collect();
+                diags.push(
+                    Diagnostic::error(&page.file, format!("{} has no heading `#{anchor}`", target.file))
+                        .at(&page.text, page.body_offset + link.span.start..page.body_offset + link.span.end)
+                        .help(format!(
+                            "use one of its anchors ({}), or give the heading an id with `{{#{anchor}}}`",
+                            if known.is_empty() { "it has none".to_string() } else { known.join(", ") }
+                        )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_the_file() {
+        assert_eq!(url_of("ja", "_index.md"), "ja/index.html");
+        assert_eq!(url_of("en", "a/_index.md"), "en/a/index.html");
+        assert_eq!(url_of("en", "a/b.md"), "en/a/b/index.html");
+    }
+
+    #[test]
+    fn parents() {
+        assert_eq!(parent_of("_index.md", true), None);
+        assert_eq!(parent_of("a/_index.md", true).as_deref(), Some("_index.md"));
+        assert_eq!(
+            parent_of("a/b/_index.md", true).as_deref(),
+            Some("a/_index.md")
+        );
+        assert_eq!(parent_of("a/b.md", false).as_deref(), Some("a/_index.md"));
+        assert_eq!(parent_of("b.md", false).as_deref(), Some("_index.md"));
+    }
+}
