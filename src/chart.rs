@@ -7,11 +7,15 @@ use serde_json::Value as Json;
 
 use crate::parse::markdown::escape_attr as esc;
 
-const WIDTH: f64 = 640.0;
-const BAR: f64 = 18.0;
-const GAP: f64 = 10.0;
-const LABEL_WIDTH: f64 = 230.0;
-const TOP: f64 = 8.0;
+/// The drawing's own units; the SVG scales to the width of its box (`width: 100%` in the theme).
+const WIDTH: f64 = 360.0;
+/// Room right of the longest bar for its value.
+const VALUE_ROOM: f64 = 56.0;
+const FONT: f64 = 14.0;
+const LINE: f64 = 19.0;
+const BAR: f64 = 20.0;
+const BAR_GAP: f64 = 4.0;
+const ROW_GAP: f64 = 16.0;
 
 /// `{{ chart(record=r) | safe }}` in a template.
 pub struct ChartFunction;
@@ -92,10 +96,8 @@ pub fn render(record: &Json) -> Result<String, String> {
         .fold(0.0_f64, f64::max)
         .max(1.0);
     let series = value_keys.len();
-    let group = series as f64 * BAR + GAP;
-    let legend_height = if series > 1 { 28.0 } else { 0.0 };
-    let height = TOP + data.len() as f64 * group + legend_height + 4.0;
-    let plot = WIDTH - LABEL_WIDTH - 60.0;
+    let names: Vec<String> = value_keys.iter().map(|k| column_label(k)).collect();
+    let plot = WIDTH - VALUE_ROOM;
 
     let title_id = format!("{id}-chart-title");
     let desc_id = format!("{id}-chart-desc");
@@ -104,10 +106,10 @@ pub fn render(record: &Json) -> Result<String, String> {
         .map(|(label, values)| {
             let parts: Vec<String> = values
                 .iter()
-                .zip(&value_keys)
-                .map(|(v, k)| {
+                .zip(&names)
+                .map(|(v, name)| {
                     if series > 1 {
-                        format!("{} {}", column_label(k), fmt(*v))
+                        format!("{name} {}", fmt(*v))
                     } else {
                         fmt(*v)
                     }
@@ -116,55 +118,112 @@ pub fn render(record: &Json) -> Result<String, String> {
             format!("{label}: {}", parts.join(", "))
         })
         .collect();
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>",
-        esc(&title),
-        esc(&description.join("; "))
-    );
-    for (i, (label, values)) in data.iter().enumerate() {
-        let y0 = TOP + i as f64 * group;
-        let mid = y0 + series as f64 * BAR / 2.0;
-        svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
-            LABEL_WIDTH - 8.0,
-            mid,
-            esc(&truncate(label, 22))
-        ));
+    let description = if series == 1 {
+        format!("{}. {}", names[0], description.join("; "))
+    } else {
+        description.join("; ")
+    };
+
+    let mut body = String::new();
+    let mut y = 0.0;
+    // The legend first, so that a reader knows the colours before the bars.
+    if series > 1 {
+        let mut x = 0.0;
+        for (s, name) in names.iter().enumerate() {
+            let w = 22.0 + text_width(name) + 20.0;
+            if x > 0.0 && x + w > WIDTH {
+                x = 0.0;
+                y += LINE + 4.0;
+            }
+            body.push_str(&format!(
+                "<rect class=\"chart-bar chart-series-{s}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"14\" height=\"14\"/>\
+<text class=\"chart-legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                y + 2.0,
+                x + 20.0,
+                y + 14.0,
+                esc(name)
+            ));
+            x += w;
+        }
+        y += LINE + ROW_GAP;
+    }
+    // Each row: its label on a line of its own (wrapped, never cut), then one bar per series.
+    for (label, values) in &data {
+        for line in wrap(label, WIDTH) {
+            body.push_str(&format!(
+                "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\">{}</text>",
+                y + FONT,
+                esc(&line)
+            ));
+            y += LINE;
+        }
+        y += 2.0;
+        let top = y;
         for (s, v) in values.iter().enumerate() {
-            let y = y0 + s as f64 * BAR;
             let w = (v / max * plot).max(if *v > 0.0 { 2.0 } else { 0.0 });
-            svg.push_str(&format!(
-                "<rect class=\"chart-bar chart-series-{s}\" x=\"{LABEL_WIDTH}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\"/>\
-<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\" dominant-baseline=\"middle\">{}</text>",
-                BAR - 3.0,
-                LABEL_WIDTH + w + 6.0,
-                y + (BAR - 3.0) / 2.0,
+            body.push_str(&format!(
+                "<rect class=\"chart-bar chart-series-{s}\" x=\"0\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{BAR}\"/>\
+<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                w + 6.0,
+                y + BAR / 2.0 + FONT * 0.35,
                 fmt(*v)
             ));
+            y += BAR + BAR_GAP;
+        }
+        body.push_str(&format!(
+            "<line class=\"chart-axis\" x1=\"0.5\" y1=\"{:.1}\" x2=\"0.5\" y2=\"{:.1}\"/>",
+            top - 1.0,
+            y - BAR_GAP + 1.0
+        ));
+        y += ROW_GAP - BAR_GAP;
+    }
+    let height = (y - ROW_GAP + 6.0).max(LINE);
+    Ok(format!(
+        "<svg class=\"chart\" width=\"{WIDTH}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH} {height:.0}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\" xmlns=\"http://www.w3.org/2000/svg\">\
+<title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>{body}</svg>",
+        esc(&title),
+        esc(&description)
+    ))
+}
+
+/// Rough width of text at the chart's font size: full-width characters take 1 em, others about 0.58.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x2E80 {
+                FONT
+            } else {
+                FONT * 0.58
+            }
+        })
+        .sum()
+}
+
+/// Splits a label into lines that fit `width`, at spaces for Latin text and anywhere for Japanese.
+fn wrap(s: &str, width: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut last_space: Option<usize> = None;
+    for c in s.chars() {
+        line.push(c);
+        if c == ' ' {
+            last_space = Some(line.len());
+        }
+        if text_width(&line) > width {
+            let cut = match last_space {
+                Some(at) if at < line.len() => at,
+                _ => line.len() - c.len_utf8(),
+            };
+            let rest = line.split_off(cut);
+            lines.push(line.trim_end().to_string());
+            line = rest.trim_start().to_string();
+            last_space = None;
         }
     }
-    svg.push_str(&format!(
-        "<line class=\"chart-axis\" x1=\"{LABEL_WIDTH}\" y1=\"{TOP}\" x2=\"{LABEL_WIDTH}\" y2=\"{:.1}\"/>",
-        TOP + data.len() as f64 * group - GAP
-    ));
-    if series > 1 {
-        let y = height - legend_height + 8.0;
-        let mut x = LABEL_WIDTH;
-        for (s, key) in value_keys.iter().enumerate() {
-            let name = column_label(key);
-            svg.push_str(&format!(
-                "<rect class=\"chart-bar chart-series-{s}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"14\" height=\"14\"/>\
-<text class=\"chart-legend\" x=\"{:.1}\" y=\"{:.1}\" dominant-baseline=\"middle\">{}</text>",
-                x + 20.0,
-                y + 7.0,
-                esc(&name)
-            ));
-            x += 40.0 + name.chars().count() as f64 * 13.0;
-        }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
     }
-    svg.push_str("</svg>");
-    Ok(svg)
+    lines
 }
 
 fn text_of(v: Option<&Json>) -> String {
@@ -183,21 +242,25 @@ fn number_of(v: Option<&Json>) -> Option<f64> {
     }
 }
 
+/// Numbers as the tables print them: thousands separated by commas.
 fn fmt(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{}", v as i64)
+    let text = if v.fract() == 0.0 {
+        format!("{}", v.abs() as i64)
     } else {
-        format!("{v}")
+        format!("{}", v.abs())
+    };
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        None => (text, String::new()),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
     }
-}
-
-/// Long labels are shortened in the picture; the full text is in the description and the table.
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max - 1).collect::<String>() + "…"
-    }
+    format!("{}{grouped}{frac}", if v < 0.0 { "-" } else { "" })
 }
 
 #[cfg(test)]
@@ -215,13 +278,44 @@ mod tests {
         });
         let svg = render(&record).unwrap();
         assert!(svg.contains("<title id=\"amr-phase-chart-title\">開発段階別</title>"));
-        assert!(svg.contains("基礎: 10; 臨床: 5"));
+        assert!(svg.contains("件数. 基礎: 10; 臨床: 5"));
         let widths: Vec<&str> = svg
-            .match_indices("width=\"")
-            .map(|(i, _)| &svg[i + 7..i + 12])
+            .match_indices("class=\"chart-bar chart-series-0\" x=\"0\" y=\"")
+            .map(|(i, _)| {
+                let at = svg[i..].find("width=\"").unwrap() + i + 7;
+                &svg[at..at + 5]
+            })
             .collect();
-        assert_eq!(widths[0], "350.0");
-        assert_eq!(widths[1], "175.0");
+        assert_eq!(widths, ["304.0", "152.0"]);
+    }
+
+    #[test]
+    fn several_series_get_a_legend_and_grouped_values() {
+        let record = json!({
+            "anchor": "c", "title": "相談件数",
+            "columns": [{"key": "item", "label": "区分"}, {"key": "total", "label": "累計"}, {"key": "fy", "label": "令和3年度"}],
+            "rows": [{"item": "相談件数", "total": 2964, "fy": 154}],
+            "chart": {"label": "item", "values": ["total", "fy"]}
+        });
+        let svg = render(&record).unwrap();
+        assert!(svg.contains("<text class=\"chart-legend\""));
+        assert!(svg.contains("chart-series-1"));
+        assert!(svg.contains(">2,964</text>"));
+        assert!(svg.contains("相談件数: 累計 2,964, 令和3年度 154"));
+    }
+
+    #[test]
+    fn long_labels_wrap_instead_of_being_cut() {
+        let label = "とても長いラベル".repeat(8);
+        let lines = wrap(&label, WIDTH);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.concat(), label);
+        let english = wrap("Regenerative medicine, cell therapy and gene therapy: the projects that started this year", 300.0);
+        assert!(english
+            .iter()
+            .all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
+        assert_eq!(fmt(1234567.0), "1,234,567");
+        assert_eq!(fmt(-12.5), "-12.5");
     }
 
     #[test]

@@ -93,27 +93,31 @@ pub fn build(lang: &str, pages: &[IndexInput]) -> Result<String, String> {
         }
     }
 
-    let mut value: Value = serde_json::from_str(&index.to_json())
-        .map_err(|e| format!("search index ({lang}): {e}"))?;
-    if let Some(Value::Object(fields)) = value.get_mut("index") {
-        for inverted in fields.values_mut() {
-            compact_tf(inverted);
-        }
+    let json = index.to_json();
+    drop(index);
+    let lang_json = Value::String(lang.to_string()).to_string();
+    let mut out = String::with_capacity(json.len() + 200);
+    out.push_str("window.SEARCH_INDEX=window.SEARCH_INDEX||{};window.SEARCH_INDEX[");
+    out.push_str(&lang_json);
+    out.push_str("]=");
+    compact_tf_into(&json, &mut out);
+    // The index is a JSON object: add the tokenizer's name as its last member.
+    if out.pop() != Some('}') {
+        return Err(format!(
+            "search index ({lang}): elasticlunr-rs wrote no JSON object"
+        ));
     }
-    if let Value::Object(map) = &mut value {
-        map.insert("tokenizer".into(), Value::String(TOKENIZER.into()));
-    }
-    let json = serde_json::to_string(&value).map_err(|e| format!("search index ({lang}): {e}"))?;
+    out.push_str(",\"tokenizer\":");
+    out.push_str(&Value::String(TOKENIZER.into()).to_string());
+    out.push_str("};\n");
     // U+2028/U+2029 are valid in JSON strings and in JS since ES2019; escape them anyway for
     // older engines.
-    let json = json
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    Ok(format!(
-        "window.SEARCH_INDEX=window.SEARCH_INDEX||{{}};window.SEARCH_INDEX[{}]={};\n",
-        Value::String(lang.to_string()),
-        json
-    ))
+    if out.contains(['\u{2028}', '\u{2029}']) {
+        out = out
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029");
+    }
+    Ok(out)
 }
 
 /// A warning for an index big enough to hurt readers on slow devices, or `None`.
@@ -128,35 +132,34 @@ pub fn size_warning(lang: &str, js: &str) -> Option<String> {
     })
 }
 
-/// Term frequencies are `sqrt(count)`: write whole numbers as integers and round the rest to
-/// three decimals, which is plenty for ranking and halves the size of the postings.
-fn compact_tf(node: &mut Value) {
-    if let Value::Object(map) = node {
-        for (key, child) in map.iter_mut() {
-            if key == "docs" {
-                if let Value::Object(docs) = child {
-                    for posting in docs.values_mut() {
-                        if let Some(tf) = posting.get_mut("tf") {
-                            if let Some(x) = tf.as_f64() {
-                                *tf = compact_number(x);
-                            }
-                        }
-                    }
+/// Copies elasticlunr's JSON to `out` with compact term frequencies. They are `sqrt(count)`:
+/// whole numbers are written as integers, the rest rounded to three decimals, which is plenty for
+/// ranking and halves the size of the postings. `"tf":` can only be a key here: inside a JSON
+/// string a quote is always escaped.
+fn compact_tf_into(json: &str, out: &mut String) {
+    const KEY: &str = "\"tf\":";
+    let mut rest = json;
+    while let Some(at) = rest.find(KEY) {
+        let value_start = at + KEY.len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+')))
+            .unwrap_or(rest.len());
+        match rest[..end].parse::<f64>() {
+            Ok(x) => {
+                let rounded = (x * 1000.0).round() / 1000.0;
+                if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+                    out.push_str(&(rounded as i64).to_string());
+                } else {
+                    out.push_str(&rounded.to_string());
                 }
-            } else if key != "df" {
-                compact_tf(child);
             }
+            Err(_) => out.push_str(&rest[..end]),
         }
+        rest = &rest[end..];
     }
-}
-
-fn compact_number(x: f64) -> Value {
-    let rounded = (x * 1000.0).round() / 1000.0;
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
-        Value::from(rounded as i64)
-    } else {
-        serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number)
-    }
+    out.push_str(rest);
 }
 
 // ---------------------------------------------------------------------------------------------

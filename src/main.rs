@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use nenpo::error::Diagnostic;
+use nenpo::scaffold::{self, Kind};
+use nenpo::serve::{Event, Serve, ServeOptions};
 use nenpo::site::Strictness;
 use nenpo::BuildOptions;
 
@@ -44,6 +47,47 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+    },
+    /// Build the site, serve it on http://127.0.0.1:PORT/ and rebuild it whenever a file in
+    /// content/, themes/, templates/, static/ or config.toml changes; the open browser tab
+    /// reloads by itself, or shows what is wrong. Stop with Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, short, value_name = "N", default_value_t = 0)]
+        port: u16,
+        /// Folder for the served site (never public/: served pages carry the live-reload script).
+        /// By default a temporary folder, removed when serve stops.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Create a new page or section in every language, ready to edit.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Create content/SECTION/NAME.<lang>.md for each language, after the section's last page.
+    Page {
+        /// SECTION/NAME, e.g. pharmaceuticals/new-approvals (lower-case letters, digits, hyphens).
+        #[arg(value_name = "SECTION/NAME")]
+        path: String,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create content/NAME/_index.<lang>.md for each language, after the last section.
+    Section {
+        /// NAME or PARENT/NAME, e.g. clinical-trials (lower-case letters, digits, hyphens).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -91,12 +135,49 @@ fn main() -> ExitCode {
             options.output = None;
             run(&options, false, None)
         }
+        Command::Serve {
+            common,
+            port,
+            output,
+        } => serve(common.options(), port, output),
+        Command::New { what } => {
+            let (root, kind, path) = match &what {
+                New::Page { path, root } => (root, Kind::Page, path),
+                New::Section { name, root } => (root, Kind::Section, name),
+            };
+            new(root, kind, path)
+        }
     }
 }
 
+/// Colours on stderr only when it is a terminal and NO_COLOR is unset.
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A spinner on a terminal; hidden when stderr is piped or in CI.
+fn spinner(message: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner().with_message(message);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(80));
+    bar
+}
+
 fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    match nenpo::build(options) {
+    let color = color();
+    let bar = spinner(if output.is_some() {
+        "Building the site…"
+    } else {
+        "Checking the site…"
+    });
+    let result = nenpo::build(options);
+    bar.finish_and_clear();
+    match result {
         Ok(summary) => {
             print_all(&summary.warnings, color);
             if timings {
@@ -109,16 +190,116 @@ fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) 
         }
         Err(diags) => {
             print_all(&diags.0, color);
-            let errors = diags.errors().count();
+            eprint!("{}", tally(&diags.0));
             eprintln!(
-                "{errors} error{} found; {}",
-                if errors == 1 { "" } else { "s" },
+                "{}",
                 if output.is_some() {
-                    "nothing was written (the previous site is unchanged)"
+                    "Nothing was written (the previous site is unchanged)."
                 } else {
-                    "fix them and run again"
+                    "Fix them and run again."
                 }
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `2 errors in 2 files:` and one line per file, in the order the problems were printed.
+fn tally(diags: &[Diagnostic]) -> String {
+    let mut files: Vec<(&str, usize)> = Vec::new();
+    for d in diags.iter().filter(|d| d.is_error()) {
+        match files.last_mut() {
+            Some((file, n)) if *file == d.file => *n += 1,
+            _ => files.push((&d.file, 1)),
+        }
+    }
+    let total: usize = files.iter().map(|(_, n)| n).sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut text = format!(
+        "{} in {}:\n",
+        plural(total, "error"),
+        plural(files.len(), "file")
+    );
+    for (file, n) in files {
+        text.push_str(&format!("  {file}: {}\n", plural(n, "error")));
+    }
+    text
+}
+
+fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
+    let color = color();
+    let server = match Serve::bind(ServeOptions {
+        build,
+        port,
+        output,
+    }) {
+        Ok(server) => server,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stopper = server.stopper();
+    if let Err(e) = ctrlc::set_handler(move || stopper.stop()) {
+        eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
+    }
+    let mut report = |event: Event| match event {
+        Event::Serving { url, output } => {
+            println!("Serving on {url}");
+            println!("(built into {}; press Ctrl-C to stop)", output.display());
+        }
+        Event::Built { summary, changed } => {
+            print_all(&summary.warnings, color);
+            if changed.is_empty() {
+                println!("{}", summary.line(None).replacen("Checked", "Built", 1));
+            } else {
+                println!(
+                    "Rebuilt in {} ms after a change to {}",
+                    summary.elapsed.as_millis(),
+                    changed.join(", ")
+                );
+            }
+        }
+        Event::Failed {
+            diagnostics,
+            changed,
+        } => {
+            print_all(&diagnostics.0, color);
+            eprint!("{}", tally(&diagnostics.0));
+            eprintln!(
+                "{}The browser shows these errors; the last good version stays served. Fix them and save.",
+                if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!("After a change to {}: ", changed.join(", "))
+                }
+            );
+        }
+        Event::WatchProblem(message) => eprintln!("warning: {message}"),
+    };
+    match server.run(&mut report) {
+        Ok(()) => {
+            println!("Stopped.");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new(root: &std::path::Path, kind: Kind, path: &str) -> ExitCode {
+    match scaffold::create(root, kind, path) {
+        Ok(files) => {
+            for file in &files {
+                println!("Created {file}");
+            }
+            println!("Next: replace the titles and write the text in each file, then run `nenpo serve` to see the result.");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(color()));
             ExitCode::FAILURE
         }
     }

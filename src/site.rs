@@ -163,11 +163,14 @@ pub fn build(
 
     // Front matter of every page.
     let mut pages = Vec::new();
+    let mut unparsed = Vec::new();
     for src in sources.pages {
         let split = match front_matter::split(&src.file, &src.text) {
             Ok(s) => s,
             Err(d) => {
                 diags.push(d);
+                // It exists, so its twin is not "missing"; its own error says what to fix.
+                unparsed.push((src.key.clone(), src.lang.clone()));
                 continue;
             }
         };
@@ -215,7 +218,7 @@ pub fn build(
     }
 
     check_duplicates(&pages, diags);
-    check_parity(&pages, &languages, strict, diags);
+    check_parity(&pages, &unparsed, &languages, strict, diags);
     check_parents(&pages, diags);
 
     // Reading order: depth-first from the home page, siblings by weight then key.
@@ -242,8 +245,12 @@ pub fn build(
         .flat_map_iter(|page| {
             let root = page.root();
             let lang = page.lang.clone();
+            // A page missing in this language is reported by the parity check; the link still
+            // leads somewhere useful: the page in another language.
             let resolve = |key: &str| {
-                urls.get(&(lang.clone(), key.to_string()))
+                std::iter::once(&lang)
+                    .chain(languages.iter())
+                    .find_map(|l| urls.get(&(l.clone(), key.to_string())))
                     .map(|u| format!("{root}{u}"))
             };
             let body = &page.text[page.body_offset..];
@@ -312,6 +319,7 @@ fn check_duplicates(pages: &[Page], diags: &mut Diagnostics) {
 
 fn check_parity(
     pages: &[Page],
+    unparsed: &[(String, String)],
     languages: &[String],
     strict: &Strictness,
     diags: &mut Diagnostics,
@@ -323,6 +331,11 @@ fn check_parity(
             .or_insert_with(|| (BTreeSet::new(), p))
             .0
             .insert(&p.lang);
+    }
+    for (key, lang) in unparsed {
+        if let Some((present, _)) = langs_of.get_mut(key.as_str()) {
+            present.insert(lang);
+        }
     }
     for (key, (present, example)) in langs_of {
         for lang in languages {

@@ -79,6 +79,8 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which turns every relative URL into `..&#x2F;`.
+        tera.set_escape_fn(escape_html);
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_ref())))
         {
@@ -120,12 +122,18 @@ impl Templates {
         self.tera.render(name, context).map_err(|e| {
             let message = format!("{} (while rendering {rendering})", chain(&e));
             let (shown, text) = self.culprit(name, &message);
-            let span = missing_variable(&message).and_then(|var| text.find(&var).map(|s| s..s + var.len()));
-            let d = Diagnostic::error(shown, message)
-                .help("check the variable and filter names in the template; see README.md for the variables every page has");
-            match span {
-                Some(span) => d.at(text, span),
-                None => d,
+            let mut located = None;
+            if let Some(var) = missing_variable(&message) {
+                // The variable may sit in a parent template or an include: look there too.
+                let candidates = std::iter::once((shown, text)).chain(self.sources.values().map(|(s, t)| (s.as_str(), t)));
+                located = candidates
+                    .filter_map(|(s, t)| find_expression(t, &var).map(|at| (s, t, at..at + var.len())))
+                    .next();
+            }
+            let help = "check the variable and filter names in the template; see docs/templates.md for the variables every page has";
+            match located {
+                Some((shown, text, span)) => Diagnostic::error(shown, message).at(text, span).help(help),
+                None => Diagnostic::error(shown, message).help(help),
             }
         })
     }
@@ -139,6 +147,10 @@ impl Templates {
         let (shown, text) = &self.sources[named];
         (shown, text)
     }
+}
+
+fn escape_html(input: &str) -> String {
+    crate::parse::markdown::escape_attr(input)
 }
 
 /// Tera's error and its causes, joined: the useful part is usually in a cause.
@@ -201,6 +213,23 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
         .map(char::len_utf8)
         .sum();
     Some(start + within)
+}
+
+/// Where `var` is used inside a `{{ }}` or `{% %}` tag of `text`.
+fn find_expression(text: &str, var: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(var) {
+        let at = from + i;
+        let after = text[at + var.len()..].chars().next();
+        let whole = !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let open = text[..at].rfind(['{']).unwrap_or(0);
+        let close = text[..at].rfind(['}']).map_or(0, |c| c + 1);
+        if whole && open >= close && at > 0 {
+            return Some(at);
+        }
+        from = at + var.len();
+    }
+    None
 }
 
 /// The name in "Variable `x.y` not found in context".

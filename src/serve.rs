@@ -1,0 +1,592 @@
+//! `serve`: build into a private folder, serve it on 127.0.0.1, rebuild when a source changes, and
+//! reload (or show the errors in) the open browser tab.
+//!
+//! The live-reload script reaches the pages only through `BuildOptions::inject_html` and only in
+//! `serve`'s own output folder, so `build` output never contains it. Every change triggers a full
+//! rebuild: the whole report builds in well under a second, and a full build is the one code path
+//! that is known to be right. A build that fails writes nothing, so the last good site stays served
+//! while the errors are shown in the terminal and as an overlay in the browser.
+//!
+//! The library does not print: what happens is reported to the caller as [`Event`]s.
+
+use std::fs::File;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::error::Diagnostics;
+use crate::parse::markdown::escape_attr;
+use crate::{BuildOptions, Summary};
+
+/// The URL path of the live-reload endpoint (long-poll; answers JSON).
+pub const EVENTS_PATH: &str = "/__nenpo/events";
+/// Folders whose changes trigger a rebuild (with `config.toml`).
+pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+/// How long file events are gathered before one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How long the events endpoint holds a request open when nothing changes.
+const LONG_POLL: Duration = Duration::from_secs(20);
+
+/// What to serve.
+pub struct ServeOptions {
+    /// Root, translation strictness (output and injected HTML are set by `serve`).
+    pub build: BuildOptions,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Where the served site is written; `None` uses a fresh folder in the OS temp dir, removed
+    /// on exit.
+    pub output: Option<PathBuf>,
+}
+
+/// What `serve` reports while it runs.
+pub enum Event<'a> {
+    /// The first build is done (or failed) and the server answers at `url`.
+    Serving { url: &'a str, output: &'a Path },
+    /// A (re)build succeeded; `changed` lists the files that caused it (empty for the first one).
+    Built {
+        summary: &'a Summary,
+        changed: &'a [String],
+    },
+    /// A (re)build failed; the last good site is still served.
+    Failed {
+        diagnostics: &'a Diagnostics,
+        changed: &'a [String],
+    },
+    /// A file watch could not be set up.
+    WatchProblem(String),
+}
+
+enum Message {
+    Changed(Vec<PathBuf>),
+    WatchError(String),
+    Stop,
+}
+
+/// Stops a running [`Serve`] from another thread (e.g. a Ctrl-C handler).
+#[derive(Clone)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
+    }
+}
+
+/// The state the browser polls for.
+#[derive(Default)]
+struct Status {
+    /// Bumped by every build, good or bad.
+    version: u64,
+    /// The rendered errors of the last build, when it failed.
+    errors: Option<String>,
+    stopping: bool,
+}
+
+#[derive(Default)]
+struct Shared {
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn update(&self, f: impl FnOnce(&mut Status)) {
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut status);
+        self.changed.notify_all();
+    }
+}
+
+/// A bound server, ready to [`run`](Serve::run).
+pub struct Serve {
+    build: BuildOptions,
+    root: PathBuf,
+    out: PathBuf,
+    /// Removed when `Serve` is dropped.
+    _temp: Option<tempfile::TempDir>,
+    http: Arc<Server>,
+    url: String,
+    shared: Arc<Shared>,
+    tx: Sender<Message>,
+    rx: Receiver<Message>,
+}
+
+impl Serve {
+    /// Binds 127.0.0.1:`port` and prepares the output folder. Nothing is built yet.
+    pub fn bind(options: ServeOptions) -> Result<Serve, String> {
+        let root = options.build.root.clone();
+        if !root.join(crate::config::CONFIG_FILE).is_file() {
+            return Err(format!(
+                "{} has no config.toml; run nenpo in the site folder or pass --root DIR",
+                root.display()
+            ));
+        }
+        let (out, temp) = match options.output {
+            Some(out) => {
+                let out = if out.is_absolute() {
+                    out
+                } else {
+                    root.join(out)
+                };
+                if same_path(&out, &root.join("public")) {
+                    return Err("serve never writes to public/: its pages carry the live-reload script. Leave --output out (a temporary folder is used) or name another folder".into());
+                }
+                (out, None)
+            }
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("nenpo-serve-")
+                    .tempdir()
+                    .map_err(|e| format!("cannot create a temporary folder for the site: {e}"))?;
+                (temp.path().join("site"), Some(temp))
+            }
+        };
+        let http = Server::http(("127.0.0.1", options.port)).map_err(|e| {
+            format!(
+                "cannot listen on 127.0.0.1:{}: {e}; choose another --port, or leave it out to use a free one",
+                options.port
+            )
+        })?;
+        let port = http
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .unwrap_or(options.port);
+        let (tx, rx) = mpsc::channel();
+        Ok(Serve {
+            build: options.build,
+            root,
+            out,
+            _temp: temp,
+            http: Arc::new(http),
+            url: format!("http://127.0.0.1:{port}/"),
+            shared: Arc::default(),
+            tx,
+            rx,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    /// Builds, serves and rebuilds on change until stopped. Returns once everything is shut down.
+    pub fn run(self, report: &mut dyn FnMut(Event)) -> Result<(), String> {
+        self.rebuild(&[], report);
+        let http_thread = {
+            let (http, out, shared) = (self.http.clone(), self.out.clone(), self.shared.clone());
+            std::thread::spawn(move || serve_requests(&http, &out, &shared))
+        };
+        report(Event::Serving {
+            url: &self.url,
+            output: &self.out,
+        });
+
+        let tx = self.tx.clone();
+        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            let _ = match res {
+                // The build itself opens and reads every file: reading is not a change.
+                Ok(event) if matches!(event.kind, EventKind::Access(_)) => Ok(()),
+                Ok(event) => tx.send(Message::Changed(event.paths)),
+                Err(e) => tx.send(Message::WatchError(e.to_string())),
+            };
+        })
+        .map_err(|e| format!("cannot watch the site folder: {e}"))?;
+        let mut watched = Vec::new();
+        self.watch_new(&mut watcher, &mut watched, report);
+
+        while let Ok(message) = self.rx.recv() {
+            match message {
+                Message::Stop => break,
+                Message::WatchError(e) => report(Event::WatchProblem(e)),
+                Message::Changed(paths) => {
+                    let mut changed: Vec<String> = Vec::new();
+                    let mut add = |paths: Vec<PathBuf>| {
+                        changed.extend(
+                            paths
+                                .iter()
+                                .filter(|p| self.is_source(p))
+                                .map(|p| crate::fs::display_path(&self.root, p)),
+                        )
+                    };
+                    add(paths);
+                    // Debounce: an editor's save is often several events (write, rename, chmod).
+                    let mut stop = false;
+                    let until = Instant::now() + DEBOUNCE;
+                    while let Some(left) = until.checked_duration_since(Instant::now()) {
+                        match self.rx.recv_timeout(left) {
+                            Ok(Message::Changed(more)) => add(more),
+                            Ok(Message::WatchError(e)) => report(Event::WatchProblem(e)),
+                            Ok(Message::Stop) => {
+                                stop = true;
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    if stop {
+                        break;
+                    }
+                    changed.sort();
+                    changed.dedup();
+                    if changed.is_empty() {
+                        continue;
+                    }
+                    self.watch_new(&mut watcher, &mut watched, report);
+                    self.rebuild(&changed, report);
+                }
+            }
+        }
+
+        drop(watcher);
+        self.shared.update(|s| s.stopping = true);
+        self.http.unblock();
+        let _ = http_thread.join();
+        Ok(())
+    }
+
+    /// One full build into the served folder; on failure the previous site stays in place.
+    fn rebuild(&self, changed: &[String], report: &mut dyn FnMut(Event)) {
+        let version = self
+            .shared
+            .status
+            .lock()
+            .map(|s| s.version + 1)
+            .unwrap_or(1);
+        let mut options = self.build.clone();
+        options.output = Some(self.out.clone());
+        options.inject_html = Some(reload_script(version));
+        match crate::build(&options) {
+            Ok(summary) => {
+                self.shared.update(|s| {
+                    s.version = version;
+                    s.errors = None;
+                });
+                report(Event::Built {
+                    summary: &summary,
+                    changed,
+                });
+            }
+            Err(diagnostics) => {
+                let text: String = diagnostics.0.iter().map(|d| d.render(false)).collect();
+                self.shared.update(|s| {
+                    s.version = version;
+                    s.errors = Some(text);
+                });
+                report(Event::Failed {
+                    diagnostics: &diagnostics,
+                    changed,
+                });
+            }
+        }
+    }
+
+    /// Watches the root itself (for config.toml and new folders) and each source folder that
+    /// exists and is not watched yet.
+    fn watch_new(
+        &self,
+        watcher: &mut RecommendedWatcher,
+        watched: &mut Vec<PathBuf>,
+        report: &mut dyn FnMut(Event),
+    ) {
+        let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
+        for dir in WATCHED_DIRS {
+            let path = self.root.join(dir);
+            if path.is_dir() {
+                wanted.push((path, RecursiveMode::Recursive));
+            }
+        }
+        for (path, mode) in wanted {
+            if watched.contains(&path) {
+                continue;
+            }
+            match watcher.watch(&path, mode) {
+                Ok(()) => watched.push(path),
+                Err(e) => report(Event::WatchProblem(format!(
+                    "cannot watch {}: {e}",
+                    path.display()
+                ))),
+            }
+        }
+    }
+
+    /// Whether a changed path is a source of the site (not an editor's backup or swap file).
+    fn is_source(&self, path: &Path) -> bool {
+        if path.starts_with(&self.out) {
+            return false;
+        }
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let names: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let Some(first) = names.first() else {
+            return false;
+        };
+        let in_scope = (names.len() == 1 && first == crate::config::CONFIG_FILE)
+            || WATCHED_DIRS.contains(&first.as_str());
+        in_scope
+            && !names.iter().any(|n| {
+                n.starts_with('.')
+                    || n.starts_with('#')
+                    || n.ends_with('~')
+                    || n.ends_with(".swp")
+                    || n.ends_with(".swx")
+                    || n.ends_with(".tmp")
+            })
+    }
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The script added before `</body>` of every served page. It long-polls [`EVENTS_PATH`]: a newer
+/// good build reloads the page; a failed build shows its errors over the (last good) page.
+pub fn reload_script(version: u64) -> String {
+    format!(
+        r#"<script>/* nenpo serve: live reload */
+(function () {{
+  var version = {version};
+  function overlay(text) {{
+    var box = document.getElementById("__nenpo_overlay");
+    if (!box) {{
+      box = document.createElement("div");
+      box.id = "__nenpo_overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5em;background:rgba(20,20,20,.94);color:#f5f5f5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
+      var head = document.createElement("p");
+      head.style.cssText = "margin:0 0 1em;color:#ff8a80;font-weight:bold";
+      head.textContent = "The site could not be rebuilt. The page below is the last version that built. Fix the problem, save, and this page updates by itself.";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:0;white-space:pre-wrap";
+      box.appendChild(head);
+      box.appendChild(pre);
+      document.body.appendChild(box);
+    }}
+    box.lastChild.textContent = text;
+  }}
+  function poll() {{
+    fetch("{EVENTS_PATH}?v=" + version, {{ cache: "no-store" }})
+      .then(function (r) {{ return r.json(); }})
+      .then(function (s) {{
+        if (s.errors) {{ version = s.version; overlay(s.errors); poll(); }}
+        else if (s.version !== version) {{ location.reload(); }}
+        else {{ poll(); }}
+      }})
+      .catch(function () {{ setTimeout(poll, 1000); }});
+  }}
+  poll();
+}})();
+</script>
+"#
+    )
+}
+
+fn serve_requests(http: &Arc<Server>, out: &Path, shared: &Arc<Shared>) {
+    for request in http.incoming_requests() {
+        if request.url().starts_with(EVENTS_PATH) {
+            // Long-polls wait, so each gets its own thread; files are answered at once.
+            let shared = shared.clone();
+            std::thread::spawn(move || answer_events(request, &shared));
+        } else {
+            answer_file(request, out, shared);
+        }
+    }
+}
+
+/// `GET /__nenpo/events?v=N`: answers as soon as the build version differs from `N` (or after
+/// a while), with `{"version": …, "errors": null | "…"}`.
+fn answer_events(request: Request, shared: &Shared) {
+    let seen: Option<u64> = request
+        .url()
+        .split_once("v=")
+        .and_then(|(_, v)| v.split('&').next())
+        .and_then(|v| v.parse().ok());
+    let deadline = Instant::now() + LONG_POLL;
+    let mut status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+    while Some(status.version) == seen && !status.stopping {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        status = shared
+            .changed
+            .wait_timeout(status, left)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+    let body = serde_json::json!({ "version": status.version, "errors": status.errors });
+    drop(status);
+    let _ = request.respond(
+        Response::from_string(body.to_string())
+            .with_header(header("Content-Type", "application/json; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store")),
+    );
+}
+
+enum Target {
+    File(PathBuf),
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a URL path to a file of the served folder: `/` and folders to their `index.html`.
+fn resolve(out: &Path, url: &str) -> Target {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return Target::NotFound;
+    };
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    if rel.components().any(|c| {
+        !matches!(c, Component::Normal(_)) || c.as_os_str().to_string_lossy().contains('\\')
+    }) {
+        return Target::NotFound;
+    }
+    let file = out.join(rel);
+    if file.is_dir() {
+        if !path.ends_with('/') {
+            return Target::Redirect(format!("{path}/"));
+        }
+        let index = file.join("index.html");
+        return if index.is_file() {
+            Target::File(index)
+        } else {
+            Target::NotFound
+        };
+    }
+    if file.is_file() {
+        Target::File(file)
+    } else {
+        Target::NotFound
+    }
+}
+
+fn answer_file(request: Request, out: &Path, shared: &Shared) {
+    if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        let _ = request.respond(Response::empty(405));
+        return;
+    }
+    let result = match resolve(out, request.url()) {
+        Target::File(path) => match File::open(&path) {
+            Ok(file) => request.respond(
+                Response::from_file(file)
+                    .with_header(header("Content-Type", content_type(&path)))
+                    .with_header(header("Cache-Control", "no-store")),
+            ),
+            Err(_) => request.respond(not_found(shared)),
+        },
+        Target::Redirect(to) => request.respond(
+            Response::empty(301)
+                .with_header(header("Location", &to))
+                .with_header(header("Cache-Control", "no-store")),
+        ),
+        Target::NotFound => request.respond(not_found(shared)),
+    };
+    let _ = result;
+}
+
+/// A 404 page that still live-reloads, and that shows the errors while the site does not build
+/// (before the first good build there is no site to show).
+fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
+    let (version, errors) = shared
+        .status
+        .lock()
+        .map(|s| (s.version, s.errors.clone()))
+        .unwrap_or((0, None));
+    let text = match &errors {
+        Some(errors) => format!(
+            "<h1>The site does not build yet</h1>\n<pre>{}</pre>",
+            escape_attr(errors)
+        ),
+        None => "<h1>Not found</h1>\n<p>No page at this address. <a href=\"/\">Home</a></p>".into(),
+    };
+    // The page itself has no version of the site: any good build reloads it.
+    let script = reload_script(if errors.is_some() { version } else { 0 });
+    let html = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body>\n{text}\n{script}</body></html>\n"
+    );
+    Response::from_string(html)
+        .with_status_code(404)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_map_to_files_and_folders_to_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("ja/a")).unwrap();
+        std::fs::write(out.join("index.html"), "root").unwrap();
+        std::fs::write(out.join("ja/a/index.html"), "a").unwrap();
+        assert!(matches!(resolve(out, "/"), Target::File(p) if p == out.join("index.html")));
+        assert!(
+            matches!(resolve(out, "/ja/a/?x=1"), Target::File(p) if p == out.join("ja/a/index.html"))
+        );
+        assert!(matches!(resolve(out, "/ja/a"), Target::Redirect(to) if to == "/ja/a/"));
+        assert!(matches!(resolve(out, "/../etc/passwd"), Target::NotFound));
+        assert!(matches!(
+            resolve(out, "/ja/%2e%2e/%2e%2e/x"),
+            Target::NotFound
+        ));
+        assert!(matches!(resolve(out, "/nope.html"), Target::NotFound));
+    }
+
+    #[test]
+    fn the_script_polls_the_events_endpoint_with_its_version() {
+        let script = reload_script(7);
+        assert!(script.contains("var version = 7;"));
+        assert!(script.contains(EVENTS_PATH));
+    }
+}
