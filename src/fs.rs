@@ -67,3 +67,16 @@ fn is_hidden(rel: &Path) -> bool {
         name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
     })
 }
+
+/// Removes a folder tree, deleting its files in parallel (a previous site can hold 20,000 files).
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().try_for_each(std::fs::remove_file)?;
+    std::fs::remove_dir_all(dir)
+}

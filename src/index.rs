@@ -71,21 +71,29 @@ pub fn build(lang: &str, pages: &[IndexInput]) -> Result<String, String> {
         .add_field_with_tokenizer("url", Box::new(|_: &str| Vec::new()))
         .build();
 
+    let chunks: Vec<(&IndexInput, Vec<Chunk>)> =
+        order.into_iter().map(|page| (page, split_chunks(page.html))).collect();
+    // Refs are zero-padded to one width, so that they sort as they are added: elasticlunr keeps
+    // each term's postings in a map ordered by ref, and appending is much cheaper than inserting.
+    let count: usize = chunks.iter().map(|(_, c)| c.len()).sum();
+    let width = count.saturating_sub(1).to_string().len();
     let mut next_ref = 0usize;
-    for page in order {
-        for chunk in split_chunks(page.html) {
+    for (page, page_chunks) in chunks {
+        let title = collapse(page.title);
+        let section = collapse(page.section);
+        for chunk in page_chunks {
             let url = match &chunk.id {
                 Some(id) => format!("{}#{}", page.url, id),
                 None => page.url.to_string(),
             };
-            let doc_ref = next_ref.to_string();
+            let doc_ref = format!("{next_ref:0width$}");
             next_ref += 1;
             index.add_doc(
                 &doc_ref,
                 [
-                    collapse(page.title).as_str(),
+                    title.as_str(),
                     chunk.heading.as_str(),
-                    collapse(page.section).as_str(),
+                    section.as_str(),
                     chunk.body.as_str(),
                     url.as_str(),
                 ],
@@ -824,6 +832,23 @@ mod tests {
             build("ja", &pages).unwrap(),
             build("ja", &reversed).unwrap()
         );
+    }
+
+    #[test]
+    fn refs_have_one_width_and_sort_in_page_order() {
+        let urls: Vec<String> = (0..11).map(|i| format!("en/p{i:02}/index.html")).collect();
+        let pages: Vec<IndexInput> = urls
+            .iter()
+            .map(|url| IndexInput { url, title: "T", section: "", html: "<p>text</p>" })
+            .collect();
+        let js = build("en", &pages).unwrap();
+        let start = js.find("]=").unwrap() + 2;
+        let json: Value = serde_json::from_str(js[start..].trim_end().trim_end_matches(';')).unwrap();
+        let refs: Vec<&String> = json["documentStore"]["docs"].as_object().unwrap().keys().collect();
+        assert_eq!(refs.len(), 11);
+        assert_eq!(refs[0], "00");
+        assert_eq!(refs[10], "10");
+        assert_eq!(json["documentStore"]["docs"]["07"]["url"], "en/p07/index.html");
     }
 
     #[test]

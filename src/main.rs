@@ -256,7 +256,7 @@ fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
                 println!(
                     "Rebuilt in {} ms after a change to {}",
                     summary.elapsed.as_millis(),
-                    changed.join(", ")
+                    files_list(changed)
                 );
             }
         }
@@ -271,7 +271,7 @@ fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
                 if changed.is_empty() {
                     String::new()
                 } else {
-                    format!("After a change to {}: ", changed.join(", "))
+                    format!("After a change to {}: ", files_list(changed))
                 }
             );
         }
@@ -287,6 +287,16 @@ fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `a, b, c and 4 more`.
+fn files_list(files: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = files[..files.len().min(SHOWN)].join(", ");
+    if files.len() > SHOWN {
+        text.push_str(&format!(" and {} more", files.len() - SHOWN));
+    }
+    text
 }
 
 fn new(root: &std::path::Path, kind: Kind, path: &str) -> ExitCode {

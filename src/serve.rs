@@ -348,9 +348,14 @@ impl Serve {
 }
 
 fn same_path(a: &Path, b: &Path) -> bool {
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    };
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
+        _ => plain(a) == plain(b),
     }
 }
 

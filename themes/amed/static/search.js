@@ -372,6 +372,11 @@
       from = Math.max(0, first - Math.floor(width / 4));
       to = Math.min(text.length, from + width);
       from = Math.max(0, Math.min(from, to - width));
+      // Do not cut a word in two where words are separated by spaces.
+      var sp = text.slice(from, from + 20).search(/\s/);
+      if (from > 0 && sp >= 0 && (!ranges.length || from + sp < ranges[0][0])) from += sp + 1;
+      var back = text.slice(Math.max(from, to - 20), to).search(/\s\S*$/);
+      if (to < text.length && back >= 0) to = Math.max(from, to - 20) + back;
       if (from > 0 && /[\uDC00-\uDFFF]/.test(text[from])) from--;
       if (to < text.length && /[\uDC00-\uDFFF]/.test(text[to])) to++;
     }
@@ -439,7 +444,6 @@
     function clearResults() {
       while (list.firstChild) list.removeChild(list.firstChild);
       list.hidden = true;
-      input.setAttribute('aria-expanded', 'false');
     }
 
     function render() {
@@ -454,7 +458,6 @@
       } else {
         list.appendChild(items(found));
         list.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
         setStatus(found.total > found.results.length ? msg.more(found.total, found.results.length) : msg.count(found.total));
       }
       done(query, found.total);

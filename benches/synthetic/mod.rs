@@ -1,0 +1,343 @@
+//! Synthetic bilingual sites for benchmarks: realistic Japanese and English Markdown (about 600
+//! words a page, headings, lists, tables, internal links), written in nenpo's layout and, for a
+//! side-by-side comparison, in Hugo's. Deterministic: the same size gives the same files.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const JA: &[&str] = &[
+    "医薬品",
+    "の",
+    "実用化",
+    "を",
+    "推進",
+    "する",
+    "ため",
+    "、",
+    "創薬",
+    "標的",
+    "探索",
+    "から",
+    "臨床研究",
+    "に",
+    "至る",
+    "まで",
+    "大学",
+    "や",
+    "産業界",
+    "と",
+    "連携",
+    "し",
+    "研究開発",
+    "を",
+    "行う",
+    "。",
+    "ゲノム",
+    "データ基盤",
+    "の",
+    "整備",
+    "と",
+    "利活用",
+    "により",
+    "がん",
+    "難病",
+    "の",
+    "診断",
+    "治療",
+    "が",
+    "進展",
+    "した",
+    "。",
+    "再生医療",
+    "iPS細胞",
+    "遺伝子治療",
+    "医療機器",
+    "ヘルスケア",
+    "ワクチン",
+    "抗菌薬",
+    "医師主導治験",
+    "承認",
+    "薬剤耐性",
+    "若手研究者",
+    "支援",
+];
+const EN: &[&str] = &[
+    "the",
+    "agency",
+    "supports",
+    "research",
+    "and",
+    "development",
+    "of",
+    "pharmaceuticals",
+    "from",
+    "target",
+    "discovery",
+    "to",
+    "clinical",
+    "trials",
+    "in",
+    "partnership",
+    "with",
+    "universities",
+    "industry",
+    "genome",
+    "data",
+    "infrastructure",
+    "cancer",
+    "rare",
+    "diseases",
+    "diagnosis",
+    "treatment",
+    "regenerative",
+    "medicine",
+    "iPS",
+    "cells",
+    "gene",
+    "therapy",
+    "medical",
+    "devices",
+    "vaccines",
+    "antimicrobial",
+    "resistance",
+    "investigator-initiated",
+    "approval",
+    "approved",
+    "young",
+    "researchers",
+    "were",
+    "awarded",
+    "projects",
+    "results",
+    "achievements",
+    "in",
+    "FY2021",
+];
+
+/// A small deterministic generator (the exact sequence does not matter, only that it repeats).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[self.next() % words.len()]
+    }
+}
+
+pub struct Layout {
+    pub sections: usize,
+    pub pages_per_section: usize,
+}
+
+impl Layout {
+    pub fn for_pages(pages: usize) -> Self {
+        let sections = (pages / 50).clamp(1, 200);
+        Layout {
+            sections,
+            pages_per_section: pages.div_ceil(sections),
+        }
+    }
+}
+
+fn sentence(rng: &mut Rng, lang: &str) -> String {
+    let words = if lang == "ja" { JA } else { EN };
+    let n = 10 + rng.next() % 12;
+    let mut s = String::new();
+    for i in 0..n {
+        let w = rng.pick(words);
+        if lang == "en" && i > 0 {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    if lang == "ja" {
+        s + "。"
+    } else {
+        s + "."
+    }
+}
+
+/// Markdown body of about 600 words; `link(section, page)` formats an internal link target.
+fn body(
+    rng: &mut Rng,
+    lang: &str,
+    layout: &Layout,
+    link: &dyn Fn(usize, usize) -> String,
+) -> String {
+    let mut md = String::new();
+    for h in 0..4 {
+        let heading = if lang == "ja" {
+            format!("取組と成果 {h}")
+        } else {
+            format!("Initiatives and results {h}")
+        };
+        writeln!(md, "## {heading}\n").unwrap();
+        for _ in 0..2 {
+            let para: Vec<String> = (0..4).map(|_| sentence(rng, lang)).collect();
+            writeln!(md, "{}\n", para.join(if lang == "ja" { "" } else { " " })).unwrap();
+        }
+        for _ in 0..3 {
+            writeln!(md, "- {}", sentence(rng, lang)).unwrap();
+        }
+        let (s, p) = (
+            rng.next() % layout.sections,
+            rng.next() % layout.pages_per_section,
+        );
+        let label = if lang == "ja" {
+            "関連するページ"
+        } else {
+            "a related page"
+        };
+        writeln!(md, "\n[{label}]({})\n", link(s, p)).unwrap();
+        if h == 1 {
+            let head = if lang == "ja" {
+                "| 区分 | 件数 | 割合 |"
+            } else {
+                "| Category | Count | Share |"
+            };
+            writeln!(md, "{head}\n|---|---:|---:|").unwrap();
+            for _ in 0..5 {
+                writeln!(
+                    md,
+                    "| {} | {} | {}% |",
+                    rng.pick(if lang == "ja" { JA } else { EN }),
+                    rng.next() % 100,
+                    rng.next() % 100
+                )
+                .unwrap();
+            }
+            md.push('\n');
+        }
+    }
+    md
+}
+
+/// nenpo's layout: config.toml, content/sNNN/_index.<lang>.md and pNNNN.<lang>.md, a small theme.
+pub fn write_nenpo(root: &Path, pages: usize) {
+    let layout = Layout::for_pages(pages);
+    let _ = std::fs::remove_dir_all(root);
+    let w = |path: &str, text: &str| {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w("config.toml", "default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"bench\"\n[title]\nja = \"年報\"\nen = \"Annual report\"\n");
+    w("themes/bench/templates/base.html", BENCH_BASE);
+    w(
+        "themes/bench/templates/page.html",
+        "{% extends \"base.html\" %}",
+    );
+    w("themes/bench/templates/section.html", "{% extends \"base.html\" %}{% block list %}<ul>{% for c in page.children %}<li><a href=\"{{ root }}{{ c.url }}\">{{ c.title }}</a></li>{% endfor %}</ul>{% endblock list %}");
+    w(
+        "themes/bench/templates/index.html",
+        "{% extends \"base.html\" %}",
+    );
+    for lang in ["ja", "en"] {
+        w(
+            &format!("content/_index.{lang}.md"),
+            "+++\ntitle = \"Home\"\n+++\n",
+        );
+    }
+    let mut rng = Rng(42);
+    let mut written = 0;
+    for s in 0..layout.sections {
+        for lang in ["ja", "en"] {
+            w(
+                &format!("content/s{s:03}/_index.{lang}.md"),
+                &format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n"),
+            );
+        }
+        for p in 0..layout.pages_per_section {
+            if written == pages {
+                break;
+            }
+            written += 1;
+            for lang in ["ja", "en"] {
+                let link = |s: usize, p: usize| format!("@/s{s:03}/p{p:04}.md");
+                let md = body(&mut rng, lang, &layout, &link);
+                w(
+                    &format!("content/s{s:03}/p{p:04}.{lang}.md"),
+                    &format!("+++\ntitle = \"Page {s}-{p}\"\nweight = {p}\n+++\n{md}"),
+                );
+            }
+        }
+    }
+}
+
+/// The same corpus in Hugo's multilingual layout (content/<lang>/…), with equivalent templates.
+pub fn write_hugo(root: &Path, pages: usize) {
+    let layout = Layout::for_pages(pages);
+    let _ = std::fs::remove_dir_all(root);
+    let w = |path: &str, text: &str| {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "config.toml",
+        "baseURL = \"/\"\nrelativeURLs = true\nuglyURLs = false\ndefaultContentLanguage = \"ja\"\ndefaultContentLanguageInSubdir = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[languages.ja]\ncontentDir = \"content/ja\"\ntitle = \"年報\"\nweight = 1\n[languages.en]\ncontentDir = \"content/en\"\ntitle = \"Annual report\"\nweight = 2\n[markup.goldmark.renderer]\nunsafe = true\n",
+    );
+    w("layouts/_default/baseof.html", HUGO_BASE);
+    w(
+        "layouts/_default/single.html",
+        "{{ define \"main\" }}{{ end }}",
+    );
+    w("layouts/_default/list.html", "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}");
+    w("layouts/index.html", "{{ define \"main\" }}{{ end }}");
+    for lang in ["ja", "en"] {
+        w(
+            &format!("content/{lang}/_index.md"),
+            "+++\ntitle = \"Home\"\n+++\n",
+        );
+    }
+    let mut rng = Rng(42);
+    let mut written = 0;
+    for s in 0..layout.sections {
+        for lang in ["ja", "en"] {
+            w(
+                &format!("content/{lang}/s{s:03}/_index.md"),
+                &format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n"),
+            );
+        }
+        for p in 0..layout.pages_per_section {
+            if written == pages {
+                break;
+            }
+            written += 1;
+            for lang in ["ja", "en"] {
+                let link = |s: usize, p: usize| format!("../../s{s:03}/p{p:04}/");
+                let md = body(&mut rng, lang, &layout, &link);
+                w(
+                    &format!("content/{lang}/s{s:03}/p{p:04}.md"),
+                    &format!("+++\ntitle = \"Page {s}-{p}\"\nweight = {p}\n+++\n{md}"),
+                );
+            }
+        }
+    }
+}
+
+const BENCH_BASE: &str = r##"<!DOCTYPE html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ page.title }} | {{ config.title }}</title></head>
+<body><nav>{% for s in sections %}<a href="{{ root }}{{ s.url }}">{{ s.title }}</a> {% endfor %}</nav>
+{% for t in page.translations %}<a href="{{ root }}{{ t.url }}" hreflang="{{ t.lang }}">{{ t.lang }}</a>{% endfor %}
+<main><h1>{{ page.title }}</h1><ol>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a></li>{% endfor %}</ol>
+{{ page.content | safe }}{% block list %}{% endblock list %}
+{% if page.previous %}<a href="{{ root }}{{ page.previous.url }}">{{ page.previous.title }}</a>{% endif %}
+{% if page.next %}<a href="{{ root }}{{ page.next.url }}">{{ page.next.title }}</a>{% endif %}</main></body></html>
+"##;
+
+const HUGO_BASE: &str = r#"<!DOCTYPE html>
+<html lang="{{ .Lang }}"><head><meta charset="utf-8"><title>{{ .Title }} | {{ .Site.Title }}</title></head>
+<body><nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>
+{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Lang }}">{{ .Lang }}</a>{{ end }}
+<main><h1>{{ .Title }}</h1>{{ .TableOfContents }}
+{{ .Content }}{{ block "main" . }}{{ end }}
+{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</main></body></html>
+"#;
