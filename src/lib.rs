@@ -111,9 +111,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let site = site::build(config, sources, &options.strict, &mut diags);
     lap("parse", &mut timings);
 
+    let records_by_language = site
+        .records
+        .iter()
+        .map(|(id, r)| (id.clone(), r.by_lang.clone()))
+        .collect();
     let templates = Templates::load(
         &options.root,
         Some(site.config.theme.as_str()).filter(|t| !t.is_empty()),
+        std::sync::Arc::new(records_by_language),
     );
     let templates = match templates {
         Ok(t) => Some(t),

@@ -45,6 +45,8 @@ pub struct Sources {
     pub pages: Vec<PageSource>,
     pub records: Vec<RecordSource>,
     pub assets: Vec<Asset>,
+    /// `(key, lang)` of pages that exist but could not be read (already reported).
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Reads `content/` under `root`. Problems are collected, not fatal, so that all are reported at once.
@@ -89,13 +91,6 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
                 );
                 continue;
             }
-            let text = match fs::read_text(&path, &shown) {
-                Ok(text) => text,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
             let (key, is_section, bundle_dir) = match base {
                 "_index" => (join(&dir, "_index.md"), true, None),
                 "index" if !dir.is_empty() => (
@@ -104,6 +99,15 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
                     rel.parent().map(Path::to_path_buf),
                 ),
                 _ => (join(&dir, &format!("{base}.md")), false, None),
+            };
+            let text = match fs::read_text(&path, &shown) {
+                Ok(text) => text,
+                Err(d) => {
+                    diags.push(d);
+                    // It exists: its twin is not "missing" and links to it are not broken.
+                    sources.unreadable.push((key, lang.to_string()));
+                    continue;
+                }
             };
             sources.pages.push(PageSource {
                 file: shown,

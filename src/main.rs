@@ -48,9 +48,12 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Build the site, serve it on http://127.0.0.1:PORT/ and rebuild it whenever a file in
-    /// content/, themes/, templates/, static/ or config.toml changes; the open browser tab
-    /// reloads by itself, or shows what is wrong. Stop with Ctrl-C.
+    /// Preview the site on http://127.0.0.1:PORT/, rebuilt and reloaded on every change.
+    ///
+    /// Builds the site into a temporary folder (never public/), serves it, and rebuilds it
+    /// whenever a file in content/, themes/, templates/, static/ or config.toml changes. The open
+    /// browser tab reloads by itself; when a change breaks the build, the errors are printed here
+    /// and shown over the page, and the last good version stays served. Stop with Ctrl-C.
     Serve {
         #[command(flatten)]
         common: Common,

@@ -152,18 +152,24 @@ pub fn build(
 
     // Records first: pages and the glossary read them.
     let mut records = BTreeMap::new();
+    let mut broken_records = HashSet::new();
     for src in &sources.records {
         match record::parse(src, &languages) {
             Ok(r) => {
                 records.insert(r.id.clone(), r);
             }
-            Err(problems) => diags.extend(problems),
+            Err(problems) => {
+                diags.extend(problems);
+                broken_records.insert(src.id.clone());
+            }
         }
     }
 
     // Front matter of every page.
     let mut pages = Vec::new();
-    let mut unparsed = Vec::new();
+    // Pages that exist but failed to load or parse: their own error says what to fix, so they
+    // count as present for parity and as link targets.
+    let mut unparsed = sources.unreadable.clone();
     for src in sources.pages {
         let split = match front_matter::split(&src.file, &src.text) {
             Ok(s) => s,
@@ -183,7 +189,7 @@ pub fn build(
         }
         let (front, body_offset) = (split.front, split.body_offset);
         for id in &front.records {
-            if !records.contains_key(id) {
+            if !records.contains_key(id) && !broken_records.contains(id) {
                 let span = src.text[..body_offset]
                     .find(&format!("\"{id}\""))
                     .map(|s| s + 1..s + 1 + id.len());
@@ -232,10 +238,13 @@ pub fn build(
         .collect();
 
     // Markdown, in parallel: every page needs only the URL table and the glossary.
-    let urls: HashMap<(String, String), String> = index
+    let mut urls: HashMap<(String, String), String> = index
         .keys()
         .map(|(l, k)| ((l.clone(), k.clone()), url_of(l, k)))
         .collect();
+    for (key, lang) in &unparsed {
+        urls.insert((lang.clone(), key.clone()), url_of(lang, key));
+    }
     let abbreviations: HashMap<String, Vec<Abbreviation>> = languages
         .iter()
         .map(|l| (l.clone(), glossary_abbreviations(&config, &records, l)))
@@ -402,10 +411,11 @@ fn reading_order(pages: &[Page], languages: &[String]) -> Vec<usize> {
             .push(i);
     }
     for list in children.values_mut() {
-        // Pages before subsections, then weight, then key: a total order, so builds are reproducible.
+        // Weight, then key: a total order, so builds are reproducible. Pages and subsections
+        // share one order, so that a page of weight 90 follows sections of weight 1 to 6.
         list.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            (a.is_section, a.front.weight, &a.key).cmp(&(b.is_section, b.front.weight, &b.key))
+            (a.front.weight, &a.key).cmp(&(b.front.weight, &b.key))
         });
     }
     let mut order = Vec::with_capacity(pages.len());

@@ -2,7 +2,7 @@
 //! seed listed in the coverage map has content in both languages, every page and record names its
 //! source pages, and every recorded repair is real.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
@@ -334,4 +334,93 @@ fn every_recorded_repair_quotes_the_seed_and_is_used_in_the_content() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[derive(serde::Deserialize)]
+struct Glossary {
+    #[serde(default)]
+    terms: Vec<Term>,
+}
+
+#[derive(serde::Deserialize)]
+struct Term {
+    term: BTreeMap<String, String>,
+    abbr: Option<String>,
+    /// The English depends on the context (a Japanese word with several senses).
+    #[serde(default)]
+    varies: bool,
+}
+
+/// Lower case, hyphens as spaces, parenthesised explanations left out.
+fn plain_english(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth > 0 => {}
+            '-' | '\u{2011}' => out.push(' '),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn glossary_terms_are_translated_the_same_way_on_every_page() {
+    let content = repo().join("content");
+    let mut terms = Vec::new();
+    let mut english_of: BTreeMap<String, String> = BTreeMap::new();
+    for path in files(&content.join("glossary"), ".toml") {
+        let glossary: Glossary = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for t in glossary.terms {
+            let (ja, en) = (t.term["ja"].clone(), t.term["en"].clone());
+            if let Some(other) = english_of.insert(ja.clone(), en.clone()) {
+                assert_eq!(other, en, "{ja} has two English terms in the glossary");
+            }
+            if !t.varies {
+                terms.push((ja, en, t.abbr));
+            }
+        }
+    }
+    assert!(terms.len() > 50, "the glossary has the report's terms");
+    let mut inconsistent = Vec::new();
+    for ja_path in files(&content, ".ja.md") {
+        if ja_path.to_string_lossy().contains("glossary") {
+            continue;
+        }
+        let ja = std::fs::read_to_string(&ja_path).unwrap();
+        let en_path = PathBuf::from(ja_path.to_string_lossy().replace(".ja.md", ".en.md"));
+        let en = plain_english(&std::fs::read_to_string(&en_path).unwrap());
+        for (term, english, abbr) in &terms {
+            // Only where the term stands alone, not inside a longer glossary term.
+            let mut rest = ja.clone();
+            for (longer, _, _) in terms
+                .iter()
+                .filter(|(l, _, _)| l.contains(term.as_str()) && l != term)
+            {
+                rest = rest.replace(longer.as_str(), "");
+            }
+            if !rest.contains(term.as_str()) {
+                continue;
+            }
+            let wanted = plain_english(english);
+            // Allow inflection: the term minus its last two letters (approval/approved, progeria/progeroid).
+            let stem: String = wanted
+                .chars()
+                .take(wanted.chars().count().saturating_sub(2).max(3))
+                .collect();
+            let by_abbr = abbr
+                .as_ref()
+                .is_some_and(|a| en.contains(&a.to_lowercase()));
+            if !en.contains(&stem) && !by_abbr {
+                inconsistent.push(format!(
+                    "{}: {term} is not translated as “{english}”",
+                    en_path.display()
+                ));
+            }
+        }
+    }
+    assert!(inconsistent.is_empty(), "{}", inconsistent.join("\n"));
 }

@@ -163,8 +163,22 @@ impl Served {
 }
 
 impl Drop for Served {
+    /// Stops the server the way a user does, so that it removes its temporary folder; kills it
+    /// only if that fails.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        if let Ok(None) = self.child.try_wait() {
+            #[cfg(unix)]
+            {
+                let _ = std::process::Command::new("kill")
+                    .args(["-INT", &self.child.id().to_string()])
+                    .status();
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }

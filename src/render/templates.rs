@@ -20,6 +20,34 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("languages.html", include_str!("builtin/languages.html")),
 ];
 
+/// Every record in every language: id → language → value.
+pub type RecordsByLanguage = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
+
+/// `record(id="glossary/common", lang="en")`: a record in any language, e.g. to show a glossary
+/// term beside its translation. `records` in the context holds the page's language only.
+struct RecordFunction(Arc<RecordsByLanguage>);
+
+impl tera::Function for RecordFunction {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let arg = |name: &str| {
+            args.get(name)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| tera::Error::msg(format!("record() needs `{name}=\"…\"`")))
+        };
+        let (id, lang) = (arg("id")?, arg("lang")?);
+        self.0
+            .get(id)
+            .and_then(|by_lang| by_lang.get(lang))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::msg(format!("record(): there is no record `{id}` in `{lang}`"))
+            })
+    }
+}
+
 pub struct Templates {
     tera: Tera,
     /// Name → (shown path, text), to locate render errors.
@@ -28,7 +56,12 @@ pub struct Templates {
 
 impl Templates {
     /// Loads templates for `theme` (if any) under `root`. Every syntax error is reported.
-    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Vec<Diagnostic>> {
+    /// `records` (id → language → record) backs the `record(id, lang)` function.
+    pub fn load(
+        root: &Path,
+        theme: Option<&str>,
+        records: Arc<RecordsByLanguage>,
+    ) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (String, Arc<str>)> = BUILT_IN
             .iter()
             .map(|(name, text)| {
@@ -89,6 +122,7 @@ impl Templates {
             )]);
         }
         tera.register_function("chart", crate::chart::ChartFunction);
+        tera.register_function("record", RecordFunction(records));
         Ok(Templates { tera, sources })
     }
 

@@ -17,9 +17,17 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--no-first-run',
 ];
 
+/**
+ * Why the built site cannot be tested (tests skip then), or null. With REQUIRE_SITE set (as
+ * tests/browser.rs does), a missing site is an error instead.
+ */
 export function siteMissing() {
   for (const f of ['ja/index.html', 'en/index.html', 'search-index.ja.js', 'search-index.en.js', 'search.js']) {
-    if (!existsSync(join(SITE, f))) return `${join(SITE, f)} is missing: build the site first (cargo run --release -- build)`;
+    if (!existsSync(join(SITE, f))) {
+      const message = `${join(SITE, f)} is missing: build the site first (cargo run --release -- build)`;
+      if (process.env.REQUIRE_SITE) throw new Error(message);
+      return message;
+    }
   }
   return null;
 }

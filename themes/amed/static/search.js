@@ -229,14 +229,14 @@
     var self = this;
     function add(t, w) { if (!(seen.get(t) >= w)) seen.set(t, w); }
     if (!term.prefix) { add(term.text, 1); return seen; }
-    var base = term.text.length;
+    var base = Array.from(term.text).length;
     this.fields.forEach(function (field) {
       var start = self.node(field, term.text);
       if (start) {
         var stack = [[start, term.text]];
         while (stack.length && seen.size < MAX_EXPANSIONS) {
           var item = stack.pop(), node = item[0];
-          if (node.docs && node.df > 0) add(item[1], item[1].length === base ? 1 : base / Array.from(item[1]).length);
+          if (node.docs && node.df > 0) add(item[1], base / Array.from(item[1]).length);
           for (var key in node) if (key !== 'docs' && key !== 'df') stack.push([node[key], item[1] + key]);
         }
       }
@@ -427,7 +427,7 @@
   }
 
   function start(doc, win) {
-    var form = doc.querySelector('form[data-search-lang]');
+    var form = doc.querySelector('[data-search-lang]');
     if (!form) return;
     var input = form.querySelector('input[type="search"]');
     var list = form.querySelector('.search-results');
@@ -454,7 +454,7 @@
       var found = searcher.search(query);
       clearResults();
       if (!found.total) {
-        setStatus(found.empty ? '' : msg.none(query.trim()));
+        setStatus(msg.none(query.trim()));
       } else {
         list.appendChild(items(found));
         list.hidden = false;
@@ -528,7 +528,6 @@
 
     function reset() { input.value = ''; clearResults(); setStatus(''); input.focus(); }
 
-    form.addEventListener('submit', function (e) { e.preventDefault(); });
     input.addEventListener('focus', load);
     input.addEventListener('input', function (e) { if (!e.isComposing) render(); });
     input.addEventListener('compositionend', render);
