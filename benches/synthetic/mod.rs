@@ -136,12 +136,11 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Twenty sections (like a report's chapters), however many pages: navigation stays the
+    /// same size, so time per page can be compared across sizes.
     pub fn for_pages(pages: usize) -> Self {
-        let sections = (pages / 50).clamp(1, 200);
-        Layout {
-            sections,
-            pages_per_section: pages.div_ceil(sections),
-        }
+        let sections = pages.clamp(1, 20);
+        Layout { sections, pages_per_section: pages.div_ceil(sections) }
     }
 }
 
