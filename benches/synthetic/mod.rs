@@ -140,7 +140,10 @@ impl Layout {
     /// same size, so time per page can be compared across sizes.
     pub fn for_pages(pages: usize) -> Self {
         let sections = pages.clamp(1, 20);
-        Layout { sections, pages_per_section: pages.div_ceil(sections) }
+        Layout {
+            sections,
+            pages_per_section: pages.div_ceil(sections),
+        }
     }
 }
 
