@@ -124,7 +124,8 @@ fn main() -> ExitCode {
             timings,
         } => {
             let mut options = common.options();
-            let output = if output.is_absolute() {
+            // Relative to the site folder; shown as given ("public", not "./public").
+            let output = if output.is_absolute() || common.root == std::path::Path::new(".") {
                 output
             } else {
                 common.root.join(output)
