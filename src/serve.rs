@@ -124,6 +124,13 @@ impl Serve {
                 root.display()
             ));
         }
+        // Watch events carry absolute paths: compare them with an absolute root, also when
+        // the site folder was given as `.`.
+        let root = root
+            .canonicalize()
+            .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
+        let mut build = options.build;
+        build.root = root.clone();
         let (out, temp) = match options.output {
             Some(out) => {
                 let out = if out.is_absolute() {
@@ -157,7 +164,7 @@ impl Serve {
             .unwrap_or(options.port);
         let (tx, rx) = mpsc::channel();
         Ok(Serve {
-            build: options.build,
+            build,
             root,
             out,
             _temp: temp,

@@ -6,7 +6,7 @@ mod cli_support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,9 +25,20 @@ struct Served {
 
 impl Served {
     fn start(root: &Path) -> Served {
-        let mut child = nenpo()
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
+        let mut command = nenpo();
+        command.args(["serve", "--port", "0", "--root"]).arg(root);
+        Served::spawn(command)
+    }
+
+    /// As an editor runs it: in the site folder, with the default `--root .`.
+    fn start_in(root: &Path) -> Served {
+        let mut command = nenpo();
+        command.args(["serve", "--port", "0"]).current_dir(root);
+        Served::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Served {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -224,7 +235,8 @@ fn serves_pages_with_the_reload_script_which_build_output_never_has() {
 #[test]
 fn an_edit_is_served_within_two_seconds() {
     let dir = site("site");
-    let served = Served::start(dir.path());
+    // In the site folder, with a relative root: watch events carry absolute paths.
+    let served = Served::start_in(dir.path());
     settle();
     let (version, errors) = served.events(0);
     assert_eq!(errors, None);
