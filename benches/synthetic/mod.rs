@@ -220,8 +220,17 @@ fn body(
     md
 }
 
-/// nenpo's layout: config.toml, content/sNNN/_index.<lang>.md and pNNNN.<lang>.md, a small theme.
-pub fn write_nenpo(root: &Path, pages: usize) {
+/// Where each file of the corpus goes in a generator's layout.
+struct Paths {
+    home: fn(&str) -> String,
+    section: fn(&str, usize) -> String,
+    page: fn(&str, usize, usize) -> String,
+    /// The target of an internal link, as the generator's Markdown writes it.
+    link: fn(usize, usize) -> String,
+}
+
+/// Writes `files` (site settings and templates) and the corpus under `root`.
+fn write_site(root: &Path, pages: usize, files: &[(&str, &str)], paths: Paths) {
     let layout = Layout::for_pages(pages);
     let _ = std::fs::remove_dir_all(root);
     let w = |path: &str, text: &str| {
@@ -229,31 +238,18 @@ pub fn write_nenpo(root: &Path, pages: usize) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     };
-    w("config.toml", "default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"bench\"\n[title]\nja = \"年報\"\nen = \"Annual report\"\n");
-    w("themes/bench/templates/base.html", BENCH_BASE);
-    w(
-        "themes/bench/templates/page.html",
-        "{% extends \"base.html\" %}",
-    );
-    w("themes/bench/templates/section.html", "{% extends \"base.html\" %}{% block list %}<ul>{% for c in page.children %}<li><a href=\"{{ root }}{{ c.url }}\">{{ c.title }}</a></li>{% endfor %}</ul>{% endblock list %}");
-    w(
-        "themes/bench/templates/index.html",
-        "{% extends \"base.html\" %}",
-    );
+    for (path, text) in files {
+        w(path, text);
+    }
     for lang in ["ja", "en"] {
-        w(
-            &format!("content/_index.{lang}.md"),
-            "+++\ntitle = \"Home\"\n+++\n",
-        );
+        w(&(paths.home)(lang), "+++\ntitle = \"Home\"\n+++\n");
     }
     let mut rng = Rng(42);
     let mut written = 0;
     for s in 0..layout.sections {
         for lang in ["ja", "en"] {
-            w(
-                &format!("content/s{s:03}/_index.{lang}.md"),
-                &format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n"),
-            );
+            let front = format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n");
+            w(&(paths.section)(lang, s), &front);
         }
         for p in 0..layout.pages_per_section {
             if written == pages {
@@ -261,68 +257,66 @@ pub fn write_nenpo(root: &Path, pages: usize) {
             }
             written += 1;
             for lang in ["ja", "en"] {
-                let link = |s: usize, p: usize| format!("@/s{s:03}/p{p:04}.md");
-                let md = body(&mut rng, lang, &layout, &link);
-                w(
-                    &format!("content/s{s:03}/p{p:04}.{lang}.md"),
-                    &format!("+++\ntitle = \"Page {s}-{p}\"\nweight = {p}\n+++\n{md}"),
-                );
+                let md = body(&mut rng, lang, &layout, &paths.link);
+                let text = format!("+++\ntitle = \"Page {s}-{p}\"\nweight = {p}\n+++\n{md}");
+                w(&(paths.page)(lang, s, p), &text);
             }
         }
     }
 }
 
+/// nenpo's layout: config.toml, content/sNNN/_index.<lang>.md and pNNNN.<lang>.md, a small theme.
+pub fn write_nenpo(root: &Path, pages: usize) {
+    let files = [
+        ("config.toml", NENPO_CONFIG),
+        ("themes/bench/templates/base.html", BENCH_BASE),
+        (
+            "themes/bench/templates/page.html",
+            "{% extends \"base.html\" %}",
+        ),
+        ("themes/bench/templates/section.html", BENCH_SECTION),
+        (
+            "themes/bench/templates/index.html",
+            "{% extends \"base.html\" %}",
+        ),
+    ];
+    let paths = Paths {
+        home: |lang| format!("content/_index.{lang}.md"),
+        section: |lang, s| format!("content/s{s:03}/_index.{lang}.md"),
+        page: |lang, s, p| format!("content/s{s:03}/p{p:04}.{lang}.md"),
+        link: |s, p| format!("@/s{s:03}/p{p:04}.md"),
+    };
+    write_site(root, pages, &files, paths);
+}
+
 /// The same corpus in Hugo's multilingual layout (content/<lang>/…), with equivalent templates.
 pub fn write_hugo(root: &Path, pages: usize) {
-    let layout = Layout::for_pages(pages);
-    let _ = std::fs::remove_dir_all(root);
-    let w = |path: &str, text: &str| {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+    let files = [
+        ("config.toml", HUGO_CONFIG),
+        ("layouts/_default/baseof.html", HUGO_BASE),
+        (
+            "layouts/_default/single.html",
+            "{{ define \"main\" }}{{ end }}",
+        ),
+        ("layouts/_default/list.html", HUGO_LIST),
+        ("layouts/index.html", "{{ define \"main\" }}{{ end }}"),
+    ];
+    let paths = Paths {
+        home: |lang| format!("content/{lang}/_index.md"),
+        section: |lang, s| format!("content/{lang}/s{s:03}/_index.md"),
+        page: |lang, s, p| format!("content/{lang}/s{s:03}/p{p:04}.md"),
+        link: |s, p| format!("../../s{s:03}/p{p:04}/"),
     };
-    w(
-        "config.toml",
-        "baseURL = \"/\"\nrelativeURLs = true\nuglyURLs = false\ndefaultContentLanguage = \"ja\"\ndefaultContentLanguageInSubdir = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[languages.ja]\ncontentDir = \"content/ja\"\ntitle = \"年報\"\nweight = 1\n[languages.en]\ncontentDir = \"content/en\"\ntitle = \"Annual report\"\nweight = 2\n[markup.goldmark.renderer]\nunsafe = true\n",
-    );
-    w("layouts/_default/baseof.html", HUGO_BASE);
-    w(
-        "layouts/_default/single.html",
-        "{{ define \"main\" }}{{ end }}",
-    );
-    w("layouts/_default/list.html", "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}");
-    w("layouts/index.html", "{{ define \"main\" }}{{ end }}");
-    for lang in ["ja", "en"] {
-        w(
-            &format!("content/{lang}/_index.md"),
-            "+++\ntitle = \"Home\"\n+++\n",
-        );
-    }
-    let mut rng = Rng(42);
-    let mut written = 0;
-    for s in 0..layout.sections {
-        for lang in ["ja", "en"] {
-            w(
-                &format!("content/{lang}/s{s:03}/_index.md"),
-                &format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n"),
-            );
-        }
-        for p in 0..layout.pages_per_section {
-            if written == pages {
-                break;
-            }
-            written += 1;
-            for lang in ["ja", "en"] {
-                let link = |s: usize, p: usize| format!("../../s{s:03}/p{p:04}/");
-                let md = body(&mut rng, lang, &layout, &link);
-                w(
-                    &format!("content/{lang}/s{s:03}/p{p:04}.md"),
-                    &format!("+++\ntitle = \"Page {s}-{p}\"\nweight = {p}\n+++\n{md}"),
-                );
-            }
-        }
-    }
+    write_site(root, pages, &files, paths);
 }
+
+const NENPO_CONFIG: &str = "default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"bench\"\n[title]\nja = \"年報\"\nen = \"Annual report\"\n";
+
+const BENCH_SECTION: &str = "{% extends \"base.html\" %}{% block list %}<ul>{% for c in page.children %}<li><a href=\"{{ root }}{{ c.url }}\">{{ c.title }}</a></li>{% endfor %}</ul>{% endblock list %}";
+
+const HUGO_CONFIG: &str = "baseURL = \"/\"\nrelativeURLs = true\nuglyURLs = false\ndefaultContentLanguage = \"ja\"\ndefaultContentLanguageInSubdir = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[languages.ja]\ncontentDir = \"content/ja\"\ntitle = \"年報\"\nweight = 1\n[languages.en]\ncontentDir = \"content/en\"\ntitle = \"Annual report\"\nweight = 2\n[markup.goldmark.renderer]\nunsafe = true\n";
+
+const HUGO_LIST: &str = "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}";
 
 const BENCH_BASE: &str = r##"<!DOCTYPE html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ page.title }} | {{ config.title }}</title></head>
