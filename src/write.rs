@@ -92,7 +92,16 @@ impl Output {
             self.files.par_iter().try_for_each(|(path, (contents, _))| {
                 let target = tmp.join(path);
                 match contents {
-                    Contents::Bytes(bytes) => std::fs::write(&target, bytes),
+                    Contents::Bytes(bytes) => {
+                        // A file the previous site already has, byte for byte, is linked
+                        // rather than written again: most of a rebuild is unchanged.
+                        if unchanged(&out.join(path), bytes)
+                            && std::fs::hard_link(out.join(path), &target).is_ok()
+                        {
+                            return Ok(());
+                        }
+                        std::fs::write(&target, bytes)
+                    }
                     Contents::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
                 }
             })
@@ -114,4 +123,11 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// Whether `path` exists with exactly `bytes` as its contents.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    let same_len =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_len && std::fs::read(path).is_ok_and(|old| old == bytes)
 }

@@ -691,3 +691,36 @@ fn a_missing_config_is_explained() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_rebuild_writes_what_changed_and_keeps_the_rest_identical() {
+    let dir = fixture();
+    assert_ok(&build(dir.path()));
+    let before = tree(&dir.path().join("public"));
+    write(
+        dir.path(),
+        "content/projects/bundle/index.en.md",
+        "+++\ntitle = \"Medical devices\"\nweight = 20\n+++\nA new sentence.\n",
+    );
+    assert_ok(&build(dir.path()));
+    let after = tree(&dir.path().join("public"));
+    assert!(
+        String::from_utf8_lossy(&after["en/projects/bundle/index.html"])
+            .contains("A new sentence.")
+    );
+    assert_eq!(
+        before["ja/projects/bundle/index.html"],
+        after["ja/projects/bundle/index.html"]
+    );
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("-build"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
