@@ -228,7 +228,14 @@ fn searchable_html(site: &Site, page: &site::Page) -> String {
         };
         let title = record.get("title").and_then(Json::as_str).unwrap_or("");
         let mut words = Vec::new();
-        collect_text(record, &mut words);
+        // The record's own title is the heading above; titles inside its rows are text.
+        if let Json::Object(fields) = record {
+            for (key, value) in fields.iter().filter(|(key, _)| key.as_str() != "title") {
+                if !is_setting(key) {
+                    collect_text(value, &mut words);
+                }
+            }
+        }
         html.push_str(&format!(
             "<h2 id=\"{}\">{}</h2><p>{}</p>",
             parse::record::anchor(id),
@@ -239,17 +246,18 @@ fn searchable_html(site: &Site, page: &site::Page) -> String {
     html
 }
 
+/// Ids, anchors, column keys and chart settings are not reader-visible text.
+fn is_setting(key: &str) -> bool {
+    matches!(key, "id" | "anchor" | "chart" | "key" | "source_pages")
+}
+
 fn collect_text<'a>(value: &'a Json, out: &mut Vec<&'a str>) {
     match value {
         Json::String(s) => out.push(s),
         Json::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
         Json::Object(map) => {
             for (key, v) in map {
-                // Ids, anchors and chart settings are not reader-visible text.
-                if !matches!(
-                    key.as_str(),
-                    "id" | "anchor" | "chart" | "key" | "title" | "source_pages"
-                ) {
+                if !is_setting(key) {
                     collect_text(v, out);
                 }
             }
