@@ -10,7 +10,7 @@
 //! lindera dictionaries that are downloaded at build time). [`tokenize`] folds the text with
 //! NFKC and lower-casing, then cuts it into words (runs of letters and digits) and, for CJK text,
 //! character bigrams plus the last character of each run alone. The client in
-//! `themes/amed/static/search.js` implements the very same function; `tests/browser/` proves that
+//! `themes/default/static/search.js` implements the very same function; `tests/browser/` proves that
 //! both agree, on a golden fixture written by this module's tests and on the whole built index.
 //! After tokenizing, English runs elasticlunr-rs's English pipeline (trimmer, stop words, Porter
 //! stemmer — the stemmer only on ASCII tokens); other languages keep the tokens as they are.
@@ -508,7 +508,7 @@ pub fn index_tokens(lang: &str, text: &str) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokenizer (mirrored by `tokenize` in themes/amed/static/search.js)
+// Tokenizer (mirrored by `tokenize` in themes/default/static/search.js)
 
 /// Splits text into search tokens.
 ///

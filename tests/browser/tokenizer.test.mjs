@@ -1,4 +1,4 @@
-// The client (themes/amed/static/search.js) must split text exactly as the build (src/index.rs).
+// The client (themes/default/static/search.js) must split text exactly as the build (src/index.rs).
 // 1. fixtures/tokens.json is written by the Rust test `index::tests::token_fixture_is_up_to_date`
 //    (which fails when it is stale): tokens, English pipeline and Japanese pipeline per string.
 // 2. Over every document of each built index, the client recomputes the postings from the stored
@@ -14,7 +14,7 @@ import { SITE } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const client = require(join(here, '..', '..', 'themes', 'amed', 'static', 'search.js'));
+const client = require(join(here, '..', '..', 'themes', 'default', 'static', 'search.js'));
 const fixture = JSON.parse(readFileSync(join(here, 'fixtures', 'tokens.json'), 'utf8'));
 const EN = ['trimmer', 'stopWordFilter', 'stemmer'];
 
