@@ -59,42 +59,49 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub records: BTreeMap<String, Record>,
     pub assets: Vec<Asset>,
-    /// `(lang, key)` → index in `pages`.
-    index: HashMap<(String, String), usize>,
+    /// Per language, in config order: key → index in `pages`. Looked up by `&str`, without
+    /// building a key.
+    index: Vec<HashMap<String, usize>>,
+    /// Per page (same index as `pages`): its direct children, in reading order.
+    children: Vec<Vec<usize>>,
 }
 
 impl Site {
     pub fn page(&self, lang: &str, key: &str) -> Option<&Page> {
-        self.index
-            .get(&(lang.to_string(), key.to_string()))
-            .map(|&i| &self.pages[i])
+        self.index_of(lang, key).map(|i| &self.pages[i])
+    }
+
+    fn index_of(&self, lang: &str, key: &str) -> Option<usize> {
+        let l = self.config.languages.iter().position(|l| l == lang)?;
+        self.index.get(l)?.get(key).copied()
     }
 
     /// Index of `page` in `pages` (reading order; each language's pages are contiguous).
     pub fn position(&self, page: &Page) -> Option<usize> {
-        self.index
-            .get(&(page.lang.clone(), page.key.clone()))
-            .copied()
+        self.index_of(&page.lang, &page.key)
     }
 
     pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
         self.pages.iter().filter(move |p| p.lang == lang)
     }
 
-    /// Direct children of a section, pages first then subsections, each in weight order.
-    pub fn children<'a>(&'a self, section: &'a Page) -> impl Iterator<Item = &'a Page> + 'a {
-        self.pages_in(&section.lang)
-            .filter(move |p| p.parent.as_deref() == Some(section.key.as_str()))
+    /// Direct children of a section, pages and subsections in one reading order.
+    pub fn children<'a>(&'a self, section: &Page) -> impl Iterator<Item = &'a Page> + 'a {
+        let kids = match self.position(section) {
+            Some(i) => self.children[i].as_slice(),
+            None => &[],
+        };
+        kids.iter().map(|&i| &self.pages[i])
     }
 
     /// Sections from the home page down to the parent of `page`.
     pub fn ancestors(&self, page: &Page) -> Vec<&Page> {
         let mut chain = Vec::new();
-        let mut next = page.parent.clone();
+        let mut next = page.parent.as_deref();
         while let Some(key) = next {
-            match self.page(&page.lang, &key) {
+            match self.page(&page.lang, key) {
                 Some(p) => {
-                    next = p.parent.clone();
+                    next = p.parent.as_deref();
                     chain.push(p);
                 }
                 None => break,
@@ -231,19 +238,36 @@ pub fn build(
     let order = reading_order(&pages, &languages);
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     let mut pages: Vec<Page> = order.into_iter().filter_map(|i| slots[i].take()).collect();
-    let index: HashMap<(String, String), usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ((p.lang.clone(), p.key.clone()), i))
-        .collect();
+    let mut index: Vec<HashMap<String, usize>> = vec![HashMap::new(); languages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(l) = languages.iter().position(|l| *l == p.lang) {
+            index[l].insert(p.key.clone(), i);
+        }
+    }
+    let mut children = vec![Vec::new(); pages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        let parent = languages
+            .iter()
+            .position(|l| *l == p.lang)
+            .zip(p.parent.as_ref())
+            .and_then(|(l, parent)| index[l].get(parent));
+        if let Some(&parent) = parent {
+            children[parent].push(i);
+        }
+    }
 
     // Markdown, in parallel: every page needs only the URL table and the glossary.
-    let mut urls: HashMap<(String, String), String> = index
-        .keys()
-        .map(|(l, k)| ((l.clone(), k.clone()), url_of(l, k)))
-        .collect();
+    // Language → key → URL.
+    let mut urls: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for p in &pages {
+        urls.entry(p.lang.clone())
+            .or_default()
+            .insert(p.key.clone(), p.url.clone());
+    }
     for (key, lang) in &unparsed {
-        urls.insert((lang.clone(), key.clone()), url_of(lang, key));
+        urls.entry(lang.clone())
+            .or_default()
+            .insert(key.clone(), url_of(lang, key));
     }
     let abbreviations: HashMap<String, Vec<Abbreviation>> = languages
         .iter()
@@ -259,7 +283,7 @@ pub fn build(
             let resolve = |key: &str| {
                 std::iter::once(&lang)
                     .chain(languages.iter())
-                    .find_map(|l| urls.get(&(l.clone(), key.to_string())))
+                    .find_map(|l| urls.get(l).and_then(|by_key| by_key.get(key)))
                     .map(|u| format!("{root}{u}"))
             };
             let body = &page.text[page.body_offset..];
@@ -288,6 +312,7 @@ pub fn build(
         records,
         assets: sources.assets,
         index,
+        children,
     };
     check_anchors(&site, diags);
     site

@@ -6,6 +6,8 @@ mod view;
 pub use templates::Templates;
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,6 +26,25 @@ pub struct RenderedPage {
     pub source: String,
 }
 
+/// The render stage: loads the templates (with the `record()` function over the site's records)
+/// and renders every page. Nothing is rendered when an earlier stage found errors.
+pub fn render_site(site: &Site, root: &Path, diags: &mut Diagnostics) -> Vec<RenderedPage> {
+    let records_by_language = site
+        .records
+        .iter()
+        .map(|(id, r)| (id.clone(), r.by_lang.clone()))
+        .collect();
+    let theme = Some(site.config.theme.as_str()).filter(|t| !t.is_empty());
+    match Templates::load(root, theme, Arc::new(records_by_language)) {
+        Ok(templates) if !diags.has_errors() => render(site, &templates, diags),
+        Ok(_) => Vec::new(),
+        Err(problems) => {
+            diags.extend(problems);
+            Vec::new()
+        }
+    }
+}
+
 /// Renders every page, the language chooser and (when the theme has `print.html`) the print page.
 pub fn render(site: &Site, templates: &Templates, diags: &mut Diagnostics) -> Vec<RenderedPage> {
     let bases: BTreeMap<&str, Context> = site
@@ -33,25 +54,35 @@ pub fn render(site: &Site, templates: &Templates, diags: &mut Diagnostics) -> Ve
         .map(|lang| (lang.as_str(), view::base_context(site, lang)))
         .collect();
 
+    // Each worker copies the shared contexts once and then only replaces `root` and `page`
+    // in them: a per-page copy would deep-copy every record for every page.
     let results: Vec<Result<RenderedPage, Diagnostic>> = site
         .pages
         .par_iter()
-        .map(|page| {
-            let mut context = bases[page.lang.as_str()].clone();
-            context.insert("root", &page.root());
-            context.insert("page", &PageView::new(site, page, true));
-            let template = view::template_for(page);
-            if !templates.has(&template) {
-                return Err(missing_template(page, &template, templates));
-            }
-            templates
-                .render(&template, &context, &page.file)
-                .map(|html| RenderedPage {
-                    path: page.url.clone(),
-                    html,
-                    source: page.file.clone(),
-                })
-        })
+        .map_init(
+            || bases.clone(),
+            |contexts, page| {
+                let Some(context) = contexts.get_mut(page.lang.as_str()) else {
+                    return Err(Diagnostic::error(
+                        &page.file,
+                        format!("`{}` is not a language of config.toml", page.lang),
+                    ));
+                };
+                context.insert("root", &page.root());
+                context.insert("page", &PageView::new(site, page, true));
+                let template = view::template_for(page);
+                if !templates.has(&template) {
+                    return Err(missing_template(page, &template, templates));
+                }
+                templates
+                    .render(&template, context, &page.file)
+                    .map(|html| RenderedPage {
+                        path: page.url.clone(),
+                        html,
+                        source: page.file.clone(),
+                    })
+            },
+        )
         .collect();
 
     let mut out = Vec::with_capacity(results.len() + 4);

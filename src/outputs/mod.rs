@@ -1,0 +1,37 @@
+//! Outputs: every file of the built site besides what the writer does with it. Each output is one
+//! module; `assemble` gathers them into the one `Output` the write stage writes.
+
+pub mod assets;
+pub mod pages;
+pub mod robots;
+pub mod search_index;
+pub mod sitemap;
+pub mod static_files;
+
+use std::path::Path;
+
+use crate::error::Diagnostics;
+use crate::render::RenderedPage;
+use crate::site::Site;
+use crate::write::Output;
+
+/// Every output file: theme and site static files, content assets, pages, search indexes,
+/// robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
+/// so the order here is the order of precedence.
+pub fn assemble(
+    site: &Site,
+    root: &Path,
+    rendered: Vec<RenderedPage>,
+    inject_html: Option<&str>,
+    indexes: Vec<(String, String)>,
+    diags: &mut Diagnostics,
+) -> Output {
+    let mut output = Output::default();
+    static_files::add(&mut output, site, root);
+    assets::add(&mut output, site, diags);
+    pages::add(&mut output, rendered, inject_html, diags);
+    search_index::add(&mut output, indexes);
+    robots::add(&mut output, site);
+    sitemap::add(&mut output, site);
+    output
+}
