@@ -1,8 +1,14 @@
-//! Build benchmark: synthetic bilingual sites of 1,000 and 10,000 pages per language, built by
-//! the release binary and, side by side on the same corpus, by Hugo (when `hugo` is installed).
-//! Reports the median wall time of three runs, the peak memory (max RSS) and the time per stage.
+//! Build benchmark: synthetic bilingual sites of 1,000 and 10,000 pages per language, built side
+//! by side, in one run and alternating, by nenpo (the release binary of this tree), Zola and
+//! Hugo, each on the same corpus written in its own layout. Reports each tool's median wall time
+//! and peak memory (max RSS, from wait4) over the runs, the ratios to nenpo, nenpo's time per
+//! stage (`build --timings`) and its time per page.
 //!
 //! Run: `cargo bench --bench build` (or `cargo bench --bench build -- 1000` for one size).
+//! Peers: Zola from `$ZOLA`, else `shared/peers/zola` beside the repository (or an ancestor of
+//! it), else `zola` on the PATH; Hugo from `$HUGO`, else `hugo`. An absent peer is skipped with a
+//! message. `NENPO_BASELINE=/path/to/nenpo` adds another nenpo binary to the same run, to
+//! measure a change against the build before it.
 
 #[path = "synthetic/mod.rs"]
 mod synthetic;
@@ -11,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Counted runs per tool and size (after one warm-up run each).
 const RUNS: usize = 3;
 
 struct Run {
@@ -44,7 +51,7 @@ fn measure(cmd: &mut Command) -> Run {
     let stderr = reader.join().unwrap_or_default();
     assert!(
         waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "the build failed:\n{stderr}"
+        "the build failed: {cmd:?}\n{stderr}"
     );
     Run {
         wall,
@@ -53,20 +60,26 @@ fn measure(cmd: &mut Command) -> Run {
     }
 }
 
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(runs.len() / 2)
+/// One tool on one corpus: how to run it and where it writes.
+struct Tool {
+    name: &'static str,
+    command: Box<dyn Fn() -> Command>,
+    output: PathBuf,
+    runs: Vec<Run>,
 }
 
-fn bench(label: &str, make: impl Fn() -> Command) -> Run {
-    measure(&mut make()); // warm the file cache
-    let run = median((0..RUNS).map(|_| measure(&mut make())).collect());
-    println!(
-        "  {label:<6} {:>8.0} ms  {:>7.1} MiB peak",
-        run.wall.as_secs_f64() * 1000.0,
-        run.max_rss_kib as f64 / 1024.0
-    );
-    run
+impl Tool {
+    fn median(&self) -> &Run {
+        let mut order: Vec<&Run> = self.runs.iter().collect();
+        order.sort_by_key(|r| r.wall);
+        order[order.len() / 2]
+    }
+
+    fn median_rss_mib(&self) -> f64 {
+        let mut rss: Vec<i64> = self.runs.iter().map(|r| r.max_rss_kib).collect();
+        rss.sort();
+        rss[rss.len() / 2] as f64 / 1024.0
+    }
 }
 
 fn count_html(dir: &Path) -> usize {
@@ -75,6 +88,27 @@ fn count_html(dir: &Path) -> usize {
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
         .count()
+}
+
+fn runs(program: &Path) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The Zola binary: `$ZOLA`, `shared/peers/zola` beside the repository or an ancestor, `zola`.
+fn find_zola(repo: &Path) -> Option<PathBuf> {
+    let candidates = std::env::var_os("ZOLA")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(repo.ancestors().map(|a| a.join("shared/peers/zola")))
+        .chain(std::iter::once(PathBuf::from("zola")));
+    candidates
+        .filter(|p| p.components().count() == 1 || p.is_file())
+        .find(|p| runs(p))
 }
 
 fn main() {
@@ -87,58 +121,134 @@ fn main() {
     } else {
         sizes
     };
-    let work = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-sites");
-    let nenpo = env!("CARGO_BIN_EXE_nenpo");
-    let hugo = Command::new("hugo")
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = repo.join("target/bench-sites");
+    let nenpo = PathBuf::from(env!("CARGO_BIN_EXE_nenpo"));
+    let baseline = std::env::var_os("NENPO_BASELINE").map(PathBuf::from);
+    let zola = find_zola(&repo);
+    let hugo = std::env::var_os("HUGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("hugo"));
+    let hugo = Command::new(&hugo)
         .arg("version")
         .output()
-        .is_ok_and(|o| o.status.success());
-    if !hugo {
-        println!("(hugo is not installed: `apt-get install hugo` to compare)");
+        .is_ok_and(|o| o.status.success())
+        .then_some(hugo);
+    match &zola {
+        Some(z) => println!("zola: {}", z.display()),
+        None => println!(
+            "(Zola is absent: set ZOLA=/path/to/zola or put it at ../shared/peers/zola; skipped)"
+        ),
     }
+    if hugo.is_none() {
+        println!("(Hugo is absent: `apt-get install hugo` or set HUGO=/path/to/hugo; skipped)");
+    }
+
     let mut per_page = Vec::new();
     for &pages in &sizes {
-        println!("{pages} pages per language ({} pages in all):", pages * 2);
-        let site = work.join(format!("nenpo-{pages}"));
-        synthetic::write_nenpo(&site, pages);
-        let ours = bench("nenpo", || {
-            let mut c = Command::new(nenpo);
-            c.args(["build", "--timings", "--root"])
-                .arg(&site)
-                .arg("--output")
-                .arg(site.join("public"));
-            c
-        });
         println!(
-            "  nenpo wrote {} HTML files; stages:",
-            count_html(&site.join("public"))
+            "\n{pages} pages per language ({} pages in all), median of {RUNS} runs, alternating:",
+            pages * 2
         );
-        for line in ours.stderr.lines().filter(|l| l.contains(" ms")) {
+        let mut tools = Vec::new();
+        let nenpo_site = work.join(format!("nenpo-{pages}"));
+        synthetic::write_nenpo(&nenpo_site, pages);
+        let nenpo_tool = |name: &'static str, binary: PathBuf, out: &str| {
+            let (site, output) = (nenpo_site.clone(), nenpo_site.join(out));
+            Tool {
+                name,
+                output: output.clone(),
+                command: Box::new(move || {
+                    let mut c = Command::new(&binary);
+                    c.args(["build", "--timings", "--root"])
+                        .arg(&site)
+                        .arg("--output")
+                        .arg(&output);
+                    c
+                }),
+                runs: Vec::new(),
+            }
+        };
+        tools.push(nenpo_tool("nenpo", nenpo.clone(), "public"));
+        if let Some(b) = &baseline {
+            tools.push(nenpo_tool("baseline", b.clone(), "public-baseline"));
+        }
+        if let Some(zola) = &zola {
+            let site = work.join(format!("zola-{pages}"));
+            synthetic::write_zola(&site, pages);
+            let (zola, output) = (zola.clone(), site.join("public"));
+            tools.push(Tool {
+                name: "zola",
+                output: output.clone(),
+                command: Box::new(move || {
+                    let mut c = Command::new(&zola);
+                    c.arg("--root")
+                        .arg(&site)
+                        .args(["build", "--force", "-o"])
+                        .arg(&output);
+                    c
+                }),
+                runs: Vec::new(),
+            });
+        }
+        if let Some(hugo) = &hugo {
+            let site = work.join(format!("hugo-{pages}"));
+            synthetic::write_hugo(&site, pages);
+            let (hugo, output) = (hugo.clone(), site.join("public"));
+            tools.push(Tool {
+                name: "hugo",
+                output: output.clone(),
+                command: Box::new(move || {
+                    let mut c = Command::new(&hugo);
+                    c.args(["--quiet", "--source"])
+                        .arg(&site)
+                        .arg("--destination")
+                        .arg(&output);
+                    c
+                }),
+                runs: Vec::new(),
+            });
+        }
+        // One warm-up each (file cache, previous output in place), then the tools in turn.
+        for tool in &tools {
+            measure(&mut (tool.command)());
+        }
+        for _ in 0..RUNS {
+            for tool in &mut tools {
+                let run = measure(&mut (tool.command)());
+                tool.runs.push(run);
+            }
+        }
+
+        let ours = tools[0].median().wall.as_secs_f64();
+        println!(
+            "  {:<9} {:>10} {:>10} {:>12} {:>8}",
+            "tool", "wall ms", "peak MiB", "wall/nenpo", "HTML"
+        );
+        for tool in &tools {
+            let wall = tool.median().wall.as_secs_f64();
+            println!(
+                "  {:<9} {:>10.0} {:>10.1} {:>12.2} {:>8}",
+                tool.name,
+                wall * 1000.0,
+                tool.median_rss_mib(),
+                wall / ours,
+                count_html(&tool.output)
+            );
+        }
+        println!("  nenpo's stages (its median run):");
+        for line in tools[0]
+            .median()
+            .stderr
+            .lines()
+            .filter(|l| l.contains(" ms"))
+        {
             println!("    {}", line.trim());
         }
-        per_page.push((pages, ours.wall.as_secs_f64() * 1000.0 / (pages * 2) as f64));
-        if hugo {
-            let hugo_site = work.join(format!("hugo-{pages}"));
-            synthetic::write_hugo(&hugo_site, pages);
-            let theirs = bench("hugo", || {
-                let mut c = Command::new("hugo");
-                c.args(["--quiet", "--source"])
-                    .arg(&hugo_site)
-                    .arg("--destination")
-                    .arg(hugo_site.join("public"));
-                c
-            });
-            println!(
-                "  hugo wrote {} HTML files",
-                count_html(&hugo_site.join("public"))
-            );
-            println!(
-                "  nenpo/hugo wall time: {:.2} (below 1 = nenpo faster)",
-                ours.wall.as_secs_f64() / theirs.wall.as_secs_f64()
-            );
-        }
+        per_page.push((pages, ours * 1000.0 / (pages * 2) as f64));
     }
+    println!();
     for (pages, ms) in &per_page {
-        println!("{pages} pages per language: {ms:.3} ms per page");
+        println!("{pages} pages per language: nenpo {ms:.3} ms per page");
     }
 }

@@ -1,7 +1,7 @@
 //! The benchmark's synthetic corpus builds, so that `cargo bench` measures a working site.
 
 #[path = "../benches/synthetic/mod.rs"]
-#[allow(dead_code)] // the Hugo half of the corpus is for the benchmark only
+#[allow(dead_code)] // the Zola and Hugo layouts of the corpus are for the benchmark only
 mod synthetic;
 
 use std::process::Command;

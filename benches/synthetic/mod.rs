@@ -1,6 +1,6 @@
 //! Synthetic bilingual sites for benchmarks: realistic Japanese and English Markdown (about 600
 //! words a page, headings, lists, tables, internal links), written in nenpo's layout and, for a
-//! side-by-side comparison, in Hugo's. Deterministic: the same size gives the same files.
+//! side-by-side comparison, in Zola's and Hugo's. Deterministic: the same size gives the same files.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -170,7 +170,7 @@ fn body(
     rng: &mut Rng,
     lang: &str,
     layout: &Layout,
-    link: &dyn Fn(usize, usize) -> String,
+    link: &dyn Fn(&str, usize, usize) -> String,
 ) -> String {
     let mut md = String::new();
     for h in 0..4 {
@@ -196,7 +196,7 @@ fn body(
         } else {
             "a related page"
         };
-        writeln!(md, "\n[{label}]({})\n", link(s, p)).unwrap();
+        writeln!(md, "\n[{label}]({})\n", link(lang, s, p)).unwrap();
         if h == 1 {
             let head = if lang == "ja" {
                 "| 区分 | 件数 | 割合 |"
@@ -226,7 +226,9 @@ struct Paths {
     section: fn(&str, usize) -> String,
     page: fn(&str, usize, usize) -> String,
     /// The target of an internal link, as the generator's Markdown writes it.
-    link: fn(usize, usize) -> String,
+    link: fn(&str, usize, usize) -> String,
+    /// Extra front matter of a section (e.g. its sort order).
+    section_front: &'static str,
 }
 
 /// Writes `files` (site settings and templates) and the corpus under `root`.
@@ -248,7 +250,10 @@ fn write_site(root: &Path, pages: usize, files: &[(&str, &str)], paths: Paths) {
     let mut written = 0;
     for s in 0..layout.sections {
         for lang in ["ja", "en"] {
-            let front = format!("+++\ntitle = \"Section {s}\"\nweight = {s}\n+++\n");
+            let front = format!(
+                "+++\ntitle = \"Section {s}\"\nweight = {s}\n{}+++\n",
+                paths.section_front
+            );
             w(&(paths.section)(lang, s), &front);
         }
         for p in 0..layout.pages_per_section {
@@ -284,9 +289,39 @@ pub fn write_nenpo(root: &Path, pages: usize) {
         home: |lang| format!("content/_index.{lang}.md"),
         section: |lang, s| format!("content/s{s:03}/_index.{lang}.md"),
         page: |lang, s, p| format!("content/s{s:03}/p{p:04}.{lang}.md"),
-        link: |s, p| format!("@/s{s:03}/p{p:04}.md"),
+        link: |_, s, p| format!("@/s{s:03}/p{p:04}.md"),
+        section_front: "",
     };
     write_site(root, pages, &files, paths);
+}
+
+/// The same corpus in Zola's multilingual layout (the default language without a suffix:
+/// `p0000.md`, `p0000.en.md`), with equivalent templates and a search index for each language.
+pub fn write_zola(root: &Path, pages: usize) {
+    let files = [
+        ("config.toml", ZOLA_CONFIG),
+        ("templates/base.html", ZOLA_BASE),
+        ("templates/page.html", "{% extends \"base.html\" %}"),
+        ("templates/section.html", ZOLA_SECTION),
+        ("templates/index.html", "{% extends \"base.html\" %}"),
+    ];
+    let paths = Paths {
+        home: |lang| zola_file("_index", lang),
+        section: |lang, s| zola_file(&format!("s{s:03}/_index"), lang),
+        page: |lang, s, p| zola_file(&format!("s{s:03}/p{p:04}"), lang),
+        link: |lang, s, p| format!("@/{}", &zola_file(&format!("s{s:03}/p{p:04}"), lang)[8..]),
+        section_front: "sort_by = \"weight\"\n",
+    };
+    write_site(root, pages, &files, paths);
+}
+
+/// `content/<stem>.md` in the default language (ja), `content/<stem>.<lang>.md` in the others.
+fn zola_file(stem: &str, lang: &str) -> String {
+    if lang == "ja" {
+        format!("content/{stem}.md")
+    } else {
+        format!("content/{stem}.{lang}.md")
+    }
 }
 
 /// The same corpus in Hugo's multilingual layout (content/<lang>/…), with equivalent templates.
@@ -305,7 +340,8 @@ pub fn write_hugo(root: &Path, pages: usize) {
         home: |lang| format!("content/{lang}/_index.md"),
         section: |lang, s| format!("content/{lang}/s{s:03}/_index.md"),
         page: |lang, s, p| format!("content/{lang}/s{s:03}/p{p:04}.md"),
-        link: |s, p| format!("../../s{s:03}/p{p:04}/"),
+        link: |_, s, p| format!("../../s{s:03}/p{p:04}/"),
+        section_front: "",
     };
     write_site(root, pages, &files, paths);
 }
@@ -313,6 +349,20 @@ pub fn write_hugo(root: &Path, pages: usize) {
 const NENPO_CONFIG: &str = "default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"bench\"\n[title]\nja = \"年報\"\nen = \"Annual report\"\n";
 
 const BENCH_SECTION: &str = "{% extends \"base.html\" %}{% block list %}<ul>{% for c in page.children %}<li><a href=\"{{ root }}{{ c.url }}\">{{ c.title }}</a></li>{% endfor %}</ul>{% endblock list %}";
+
+const ZOLA_CONFIG: &str = "base_url = \"/\"\ntitle = \"年報\"\ndefault_language = \"ja\"\ncompile_sass = false\ngenerate_feeds = false\nbuild_search_index = true\n[search]\nindex_format = \"fuse_json\"\n[languages.en]\ntitle = \"Annual report\"\nbuild_search_index = true\n";
+
+const ZOLA_SECTION: &str = "{% extends \"base.html\" %}{% block list %}<ul>{% for c in section.pages %}<li><a href=\"{{ c.permalink }}\">{{ c.title }}</a></li>{% endfor %}</ul>{% endblock list %}";
+
+const ZOLA_BASE: &str = r##"{% if page %}{% set this = page %}{% else %}{% set this = section %}{% endif %}{% if lang == config.default_language %}{% set home_path = "_index.md" %}{% else %}{% set home_path = "_index." ~ lang ~ ".md" %}{% endif %}{% set home = get_section(path=home_path, metadata_only=true) %}<!DOCTYPE html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ this.title }} | {{ config.title }}</title></head>
+<body><nav>{% for s in home.subsections %}{% set sec = get_section(path=s, metadata_only=true) %}<a href="{{ sec.permalink }}">{{ sec.title }}</a> {% endfor %}</nav>
+{% for t in this.translations %}<a href="{{ t.permalink }}" hreflang="{{ t.lang }}">{{ t.lang }}</a>{% endfor %}
+<main><h1>{{ this.title }}</h1><ol>{% for h in this.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a></li>{% endfor %}</ol>
+{{ this.content | safe }}{% block list %}{% endblock list %}
+{% if page and page.lower %}<a href="{{ page.lower.permalink }}">{{ page.lower.title }}</a>{% endif %}
+{% if page and page.higher %}<a href="{{ page.higher.permalink }}">{{ page.higher.title }}</a>{% endif %}</main></body></html>
+"##;
 
 const HUGO_CONFIG: &str = "baseURL = \"/\"\nrelativeURLs = true\nuglyURLs = false\ndefaultContentLanguage = \"ja\"\ndefaultContentLanguageInSubdir = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[languages.ja]\ncontentDir = \"content/ja\"\ntitle = \"年報\"\nweight = 1\n[languages.en]\ncontentDir = \"content/en\"\ntitle = \"Annual report\"\nweight = 2\n[markup.goldmark.renderer]\nunsafe = true\n";
 
