@@ -424,3 +424,625 @@ fn glossary_terms_are_translated_the_same_way_on_every_page() {
     }
     assert!(inconsistent.is_empty(), "{}", inconsistent.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Editorial conventions (issue 15): one spelling, unique titles, no extraction leftovers, one way
+// of writing names, each passage once, official names with their sources.
+
+/// The text of a page or record file in one language: for pages the title, description and body
+/// (link targets and heading ids left out, they are addresses); for records every `{ja, en}` text
+/// in that language.
+fn texts_in(path: &Path, lang: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    if path.to_string_lossy().ends_with(".md") {
+        let mut parts = text.splitn(3, "+++");
+        let (_, front, body) = (parts.next(), parts.next().unwrap_or(""), parts.next());
+        let front: toml::Value = toml::from_str(front).unwrap();
+        let mut out: Vec<String> = ["title", "description"]
+            .iter()
+            .filter_map(|k| front.get(k).and_then(|v| v.as_str()).map(str::to_string))
+            .collect();
+        out.push(without_addresses(body.unwrap_or("")));
+        out
+    } else {
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        let mut out = Vec::new();
+        collect_language(&value, lang, &mut out);
+        out
+    }
+}
+
+fn collect_language(value: &toml::Value, lang: &str, out: &mut Vec<String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                match v {
+                    toml::Value::String(s) if k == lang => out.push(s.clone()),
+                    _ => collect_language(v, lang, out),
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|v| collect_language(v, lang, out)),
+        _ => {}
+    }
+}
+
+/// Markdown with `](@/…)` link targets and `{#id}` heading ids removed.
+fn without_addresses(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(pos) = rest.find(['(', '{']) {
+        let (before, from) = rest.split_at(pos);
+        out.push_str(before);
+        let (open, close) = if from.starts_with('(') {
+            ("(@/", ')')
+        } else {
+            ("{#", '}')
+        };
+        match (from.starts_with(open), from.find(close)) {
+            (true, Some(end)) => rest = &from[end + 1..],
+            _ => {
+                out.push_str(&from[..1]);
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every page file and record file of one language, with its texts in that language.
+fn content_texts(lang: &str) -> Vec<(PathBuf, String)> {
+    let content = repo().join("content");
+    let mut out = Vec::new();
+    for path in files(&content, &format!(".{lang}.md"))
+        .into_iter()
+        .chain(files(&content, ".toml"))
+    {
+        for text in texts_in(&path, lang) {
+            out.push((path.clone(), text));
+        }
+    }
+    out
+}
+
+/// The proper name the report keeps as its owner writes it, although the spelling is US.
+const SPELLED_BY_ITS_OWNER: &[&str] = &["Ministry of Health, Labour and Welfare"];
+
+/// Words spelled the UK way where the report's US convention has another spelling.
+fn uk_spellings(text: &str) -> Vec<String> {
+    // -ise words that US English writes with -ise too.
+    const ISE_STEMS: &[&str] = &[
+        "adv", "ar", "chast", "compr", "comprom", "conc", "dem", "desp", "dev", "disgu", "enterpr",
+        "exerc", "expert", "franch", "improv", "inc", "merchand", "no", "otherw", "po", "pra",
+        "prec", "prem", "prom", "ra", "rev", "r", "superv", "surm", "surpr", "telev", "treat", "w",
+        "likew", "clockw", "parad", "cru", "bru", "gu", "an", "porpo", "torto", "repr", "appr",
+        "ex", "exc", "circumc", "cerv", "tw", "bo",
+    ];
+    const UK_PREFIXES: &[&str] = &[
+        "programme",
+        "paediatr",
+        "anaesth",
+        "haem",
+        "leukaem",
+        "oedem",
+        "oesophag",
+        "oestr",
+        "foet",
+        "colour",
+        "behaviour",
+        "favour",
+        "honour",
+        "catalogue",
+        "defence",
+        "licence",
+        "enrolment",
+        "tumour",
+        "centre",
+        "multicentre",
+        "ageing",
+        "modelling",
+        "modelled",
+        "travelled",
+        "manoeuv",
+        "orthopaed",
+        "gynaecol",
+        "anaemi",
+        "diarrhoea",
+        "aetiol",
+        "labour",
+        "grey",
+    ];
+    let mut text = text.to_string();
+    for name in SPELLED_BY_ITS_OWNER {
+        text = text.replace(name, " ");
+    }
+    let mut found = Vec::new();
+    for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+        let w = word.to_ascii_lowercase();
+        let ise_stem = ["ise", "ises", "ised", "ising"]
+            .iter()
+            .find_map(|end| w.strip_suffix(end));
+        let yse_stem = ["yse", "ysed", "ysing"]
+            .iter()
+            .find_map(|end| w.strip_suffix(end));
+        let uk = UK_PREFIXES.iter().any(|p| w.starts_with(p))
+            || w == "fulfil"
+            || w.ends_with("isation")
+            || w.ends_with("isations")
+            || ise_stem.is_some_and(|stem| !ISE_STEMS.contains(&stem))
+            || yse_stem.is_some();
+        if uk {
+            found.push(word.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn the_spelling_check_knows_uk_from_us() {
+    let text = "The programme's organisation analysed a tumour in the centre; paediatric \
+                anaesthesia, ageing and leukaemia were summarised.";
+    assert_eq!(
+        uk_spellings(text),
+        [
+            "programme",
+            "organisation",
+            "analysed",
+            "tumour",
+            "centre",
+            "paediatric",
+            "anaesthesia",
+            "ageing",
+            "leukaemia",
+            "summarised"
+        ]
+    );
+    let us = "The program's organization analyzed a tumor in the center; a promising premise, \
+              raising expertise, analyses; the Ministry of Health, Labour and Welfare.";
+    assert!(uk_spellings(us).is_empty(), "{:?}", uk_spellings(us));
+}
+
+/// The English follows one convention: US spelling and "program" for 事業/プログラム, the spelling
+/// of AMED's own English names (seeds/names.toml says why).
+#[test]
+fn english_uses_us_spelling_and_one_word_for_program() {
+    let mut wrong = Vec::new();
+    for (path, text) in content_texts("en") {
+        for word in uk_spellings(&text) {
+            wrong.push(format!("{}: “{word}”", path.display()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "UK spellings in the English (the report writes US spelling and “program”):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// PSs and POs are written one way in English (the Japanese PSPO is a Japanese abbreviation).
+#[test]
+fn program_supervisors_and_officers_are_written_one_way() {
+    let mut wrong = Vec::new();
+    for (path, text) in content_texts("en") {
+        for form in ["PSPO", "PS/PO", "PSs/POs", "PS and PO", "PS and the PO"] {
+            let plural_ok = form == "PS and PO" && text.contains("PSs and POs");
+            if text.contains(form) && !plural_ok {
+                wrong.push(format!(
+                    "{}: “{form}” (write “PSs and POs”)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_page_title_is_unique_in_its_language() {
+    let content = repo().join("content");
+    for lang in ["ja", "en"] {
+        let mut by_title: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for path in files(&content, &format!(".{lang}.md")) {
+            let title = texts_in(&path, lang).into_iter().next().unwrap_or_default();
+            by_title
+                .entry(title)
+                .or_default()
+                .push(path.strip_prefix(&content).unwrap().display().to_string());
+        }
+        let shared: Vec<String> = by_title
+            .iter()
+            .filter(|(_, paths)| paths.len() > 1)
+            .map(|(title, paths)| format!("“{title}”: {}", paths.join(", ")))
+            .collect();
+        assert!(
+            shared.is_empty(),
+            "pages sharing a title ({lang}); give each a title that names its project:\n{}",
+            shared.join("\n")
+        );
+    }
+}
+
+/// Characters a PDF extraction leaves behind: half-width katakana (ｰ, ･ and the rest), Kangxi and
+/// CJK radicals standing for ordinary kanji, and full-width Latin letters.
+fn extraction_leftovers(text: &str) -> Vec<(usize, usize, char)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            let leftover = matches!(c,
+                '\u{FF61}'..='\u{FF9F}' // half-width katakana, including ｰ and the middle dot ･
+                | '\u{2E80}'..='\u{2FDF}' // CJK radicals supplement and Kangxi radicals
+                | 'Ａ'..='Ｚ' | 'ａ'..='ｚ');
+            if leftover {
+                found.push((n + 1, col + 1, c));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_half_width_katakana_radicals_or_full_width_latin_remain() {
+    // The check finds what the seed has: ｰ in アジアｰ大洋州, ･ in 効能･効果, ⼈ and ＡＭＥＤ.
+    let in_seed: BTreeSet<char> = extraction_leftovers(&seed())
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
+    for c in ['ｰ', '･', '⼈', 'Ａ'] {
+        assert!(in_seed.contains(&c), "the check finds {c} in the seed");
+    }
+    let mut found = Vec::new();
+    for path in files(&repo().join("content"), "") {
+        let name = path.to_string_lossy();
+        if !(name.ends_with(".md") || name.ends_with(".toml")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (line, col, c) in extraction_leftovers(&text) {
+            found.push(format!(
+                "{}:{line}:{col}: {c} (U+{:04X}); write the full-width or ordinary character and record the repair in seeds/repairs/",
+                path.display(),
+                c as u32
+            ));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Japanese personal names are written without a space between family and given name, as the seed
+/// prints them in running text (中沢洋三教授, 外園千恵).
+#[test]
+fn japanese_personal_names_are_written_without_a_space() {
+    let content = repo().join("content");
+    let mut spaced = Vec::new();
+    let mut people = 0;
+    for path in files(&content, ".toml") {
+        let value: toml::Value = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut names = Vec::new();
+        person_fields(&value, &mut names);
+        for name in names {
+            people += 1;
+            if name.chars().any(char::is_whitespace) {
+                spaced.push(format!("{}: “{name}”", path.display()));
+            }
+        }
+    }
+    for path in files(&content, ".ja.md") {
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            for label in ["研究代表者：", "研究者："] {
+                if let Some((_, after)) = line.split_once(label) {
+                    people += 1;
+                    let name = after.split('（').next().unwrap_or("");
+                    if name.trim().chars().any(char::is_whitespace) {
+                        spaced.push(format!("{}: “{}”", path.display(), name.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        people > 30,
+        "the report names its researchers ({people} found)"
+    );
+    assert!(
+        spaced.is_empty(),
+        "write family and given name without a space:\n{}",
+        spaced.join("\n")
+    );
+}
+
+/// The Japanese of record fields that hold a person.
+fn person_fields(value: &toml::Value, out: &mut Vec<String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let ja = v.get("ja").and_then(|j| j.as_str());
+                match (k.as_str(), ja) {
+                    ("investigator" | "pi" | "name", Some(ja)) if !ja.starts_with('（') => {
+                        out.push(ja.to_string())
+                    }
+                    _ => person_fields(v, out),
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|v| person_fields(v, out)),
+        _ => {}
+    }
+}
+
+/// Sentences of a Japanese text, long enough that a repeat is a repeated passage.
+fn long_sentences(text: &str) -> Vec<String> {
+    text.split(['。', '\n'])
+        .map(|s| {
+            s.trim_start_matches(['-', ' ', '・', '⚫'])
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        })
+        .filter(|s| s.chars().count() >= 30)
+        .collect()
+}
+
+/// A passage of at least this many characters given twice is a repeated passage.
+const REPEAT: usize = 40;
+
+/// The seed repeats some passages (page 23 restates pages 20-21); the report gives each once. A
+/// passage counts as repeated when two sentences share a run of `REPEAT` characters (names of
+/// programs left out), on one page, or on two pages that are not summaries (an achievements page
+/// or a section page sums up its pages in their words, which is meant).
+#[test]
+fn no_passage_is_given_twice() {
+    let names: Names =
+        toml::from_str(&std::fs::read_to_string(repo().join("seeds/names.toml")).unwrap()).unwrap();
+    let mut long_names: Vec<&str> = names
+        .project
+        .iter()
+        .chain(&names.name)
+        .map(|n| n.ja.as_str())
+        .collect();
+    long_names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let content = repo().join("content");
+    // Every run of REPEAT characters on the pages that are not summaries → the page it is on.
+    let mut across: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut twice = BTreeSet::new();
+    for path in files(&content, ".ja.md") {
+        let mut body = texts_in(&path, "ja").pop().unwrap_or_default();
+        for n in &long_names {
+            body = body.replace(n, "＿");
+        }
+        // Runs on this page → the sentence they are in.
+        let mut within: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, sentence) in long_sentences(&body).iter().enumerate() {
+            let chars: Vec<char> = sentence.chars().collect();
+            for window in chars.windows(REPEAT) {
+                let run: String = window.iter().collect();
+                if within.get(&run).is_some_and(|&j| j != i) {
+                    twice.insert(format!(
+                        "{}: “{}” twice on the page",
+                        path.display(),
+                        sentence
+                    ));
+                    break;
+                }
+                within.entry(run.clone()).or_insert(i);
+                if is_summary(&path) {
+                    continue;
+                }
+                match across.get(&run) {
+                    Some(other) if other != &path => {
+                        twice.insert(format!(
+                            "{} and {}: “{}”",
+                            other.display(),
+                            path.display(),
+                            sentence
+                        ));
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        across.insert(run, path.clone());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        twice.is_empty(),
+        "passages given twice (give each once and say where the source repeats it):\n{}",
+        twice.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+fn is_summary(path: &Path) -> bool {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.starts_with("_index.") || name.starts_with("achievements.")
+}
+
+/// 「令和3年３月時点」 for the FY2021 approvals is kept as printed, and every place that shows it says so.
+#[test]
+fn the_as_printed_qualifier_is_marked_wherever_it_appears() {
+    let mut unmarked = Vec::new();
+    let mut seen = 0;
+    for (lang, qualifier, marks) in [
+        (
+            "ja",
+            "令和3年３月時点",
+            ["原資料の表記のまま", "[^as-printed]"],
+        ),
+        (
+            "en",
+            "as of March 2021",
+            ["as printed in the source", "[^as-printed]"],
+        ),
+    ] {
+        for (path, text) in content_texts(lang) {
+            for line in text.lines().filter(|l| l.contains(qualifier)) {
+                seen += 1;
+                if !marks.iter().any(|m| line.contains(m)) {
+                    unmarked.push(format!("{}: {line}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        seen >= 8,
+        "the qualifier is shown with the approvals ({seen} places)"
+    );
+    assert!(
+        unmarked.is_empty(),
+        "say that the date is as printed in the source:\n{}",
+        unmarked.join("\n")
+    );
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Names {
+    project: Vec<Name>,
+    name: Vec<Name>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Name {
+    ja: String,
+    en: String,
+    source: Option<String>,
+    note: Option<String>,
+}
+
+/// seeds/names.toml lists the English of each project and program beside its Japanese, with the
+/// page where the owner publishes it or a note saying none was found; the report uses exactly these.
+#[test]
+fn english_names_are_listed_with_their_sources_and_used() {
+    let path = repo().join("seeds/names.toml");
+    let names: Names = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let all = |lang: &str| -> String {
+        content_texts(lang)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (ja, en) = (all("ja"), all("en"));
+    let mut wrong = Vec::new();
+    for n in names.project.iter().chain(&names.name) {
+        if !ja.contains(&n.ja) {
+            wrong.push(format!(
+                "{}: “{}” is not used in the Japanese",
+                path.display(),
+                n.ja
+            ));
+        }
+        if !en.contains(&n.en) {
+            wrong.push(format!(
+                "{}: “{}” is not used in the English",
+                path.display(),
+                n.en
+            ));
+        }
+        if let Some(source) = &n.source {
+            if !source.starts_with("https://") {
+                wrong.push(format!(
+                    "{}: the source of “{}” is an address",
+                    path.display(),
+                    n.en
+                ));
+            }
+        }
+    }
+    for p in &names.project {
+        if p.source.is_none() && p.note.is_none() {
+            wrong.push(format!(
+                "{}: “{}” needs a source or a note",
+                path.display(),
+                p.en
+            ));
+        }
+    }
+    // The six projects carry exactly these names in the project list.
+    let projects: toml::Value =
+        toml::from_str(&std::fs::read_to_string(repo().join("content/projects.toml")).unwrap())
+            .unwrap();
+    let listed: Vec<(String, String)> = projects["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let t = &p["title"];
+            (
+                t["ja"].as_str().unwrap().to_string(),
+                t["en"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let named: Vec<(String, String)> = names
+        .project
+        .iter()
+        .map(|p| (p.ja.clone(), p.en.clone()))
+        .collect();
+    assert_eq!(
+        listed, named,
+        "content/projects.toml and seeds/names.toml name the six projects alike"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Romanisations {
+    name: Vec<Romanisation>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Romanisation {
+    ja: String,
+    en: String,
+    confidence: String,
+    note: String,
+}
+
+/// The less certain readings are listed for a human to confirm; those the editor chose are marked
+/// with an asterisk wherever the English shows them.
+#[test]
+fn uncertain_romanisations_are_listed_and_marked() {
+    let path = repo().join("seeds/romanisations.toml");
+    let list: Romanisations = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let joined = |lang: &str| {
+        content_texts(lang)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (ja, en) = (joined("ja"), joined("en"));
+    let mut wrong = Vec::new();
+    for r in &list.name {
+        assert!(
+            !r.note.trim().is_empty(),
+            "{}: say why “{}” is uncertain",
+            path.display(),
+            r.en
+        );
+        if !ja.contains(&r.ja) {
+            wrong.push(format!("“{}” is not in the Japanese", r.ja));
+        }
+        match r.confidence.as_str() {
+            "low" if !en.contains(&format!("{}*", r.en)) => {
+                wrong.push(format!("“{}” is shown without its asterisk", r.en))
+            }
+            "low" | "medium" if !en.contains(&r.en) => {
+                wrong.push(format!("“{}” is not in the English", r.en))
+            }
+            "low" | "medium" => {}
+            other => wrong.push(format!(
+                "“{}”: confidence is low or medium, not {other}",
+                r.en
+            )),
+        }
+    }
+    assert!(wrong.is_empty(), "{}: {}", path.display(), wrong.join("; "));
+}
