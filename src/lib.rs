@@ -118,7 +118,10 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     );
     stop_on_errors(&mut diags)?;
     if let Some(out) = &options.output {
-        output.write(out).map_err(|d| Diagnostics(vec![d]))?;
+        let warning = output
+            .write(&options.root, out)
+            .map_err(|d| Diagnostics(vec![d]))?;
+        diags.extend(warning);
     }
     timings.lap("write");
 

@@ -130,6 +130,9 @@ fn main() -> ExitCode {
             } else {
                 common.root.join(output)
             };
+            if let Err(refused) = nenpo::write::check_output(&options.root, &output) {
+                return refuse(&refused);
+            }
             options.output = Some(output.clone());
             options.base_url = base_url;
             run(&options, timings, Some(&output))
@@ -143,7 +146,19 @@ fn main() -> ExitCode {
             common,
             port,
             output,
-        } => serve(common.options(), port, output),
+        } => {
+            if let Some(out) = &output {
+                let out = if out.is_absolute() {
+                    out.clone()
+                } else {
+                    common.root.join(out)
+                };
+                if let Err(refused) = nenpo::write::check_output(&common.root, &out) {
+                    return refuse(&refused);
+                }
+            }
+            serve(common.options(), port, output)
+        }
         Command::New { what } => {
             let (root, kind, path) = match &what {
                 New::Page { path, root } => (root, Kind::Page, path),
@@ -152,6 +167,14 @@ fn main() -> ExitCode {
             new(root, kind, path)
         }
     }
+}
+
+/// Exit code of a command refused before it touched anything (an unsafe output folder).
+const REFUSED: u8 = 2;
+
+fn refuse(problem: &Diagnostic) -> ExitCode {
+    eprint!("{}", problem.render(color()));
+    ExitCode::from(REFUSED)
 }
 
 /// Colours on stderr only when it is a terminal and NO_COLOR is unset.

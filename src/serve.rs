@@ -141,6 +141,7 @@ impl Serve {
                 if same_path(&out, &root.join("public")) {
                     return Err("serve never writes to public/: its pages carry the live-reload script. Leave --output out (a temporary folder is used) or name another folder".into());
                 }
+                crate::write::check_output(&root, &out).map_err(|d| d.to_string())?;
                 (out, None)
             }
             None => {

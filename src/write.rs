@@ -1,13 +1,36 @@
-//! Write: the only stage that touches the output folder. Everything is written into a temporary
-//! sibling and swapped in at the end, so a failed build leaves the previous site exactly as it was.
+//! Write: the only stage that touches the output folder.
+//!
+//! Three rules keep an editor's files safe:
+//!
+//! 1. [`check_output`] refuses, before anything is touched, any output folder that nenpo did not
+//!    write: the site folder and its sources, a file, `/`, the home folder, a non-empty folder
+//!    without nenpo's [`MARKER`] file. Every command that writes goes through it.
+//! 2. A build writes into a [`Staging`] folder beside the output (same file system, unique name)
+//!    and [`Staging::commit`] swaps it into place in one step: on Linux with
+//!    `renameat2(RENAME_EXCHANGE)`, so that at every instant the output path holds a complete old
+//!    or new site. Where the OS has no exchange (other systems, or a file system that refuses it),
+//!    two renames are used: the old site is moved aside, the new one moved in, and the old one
+//!    moved back if that fails; between the two renames the output path is briefly missing, never
+//!    mixed. The old tree is removed after the swap; that removal never fails the build.
+//! 3. Staging holds an exclusive lock for the whole write, so two builds into one output run one
+//!    after the other. Leftovers of a build that was killed (SIGKILL, power loss) are removed by
+//!    the next build into the same output, under that lock.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io;
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::Diagnostic;
 use rayon::prelude::*;
 
 use crate::fs;
+
+/// The file nenpo writes into every output folder; a folder with it may be replaced whole.
+pub const MARKER: &str = ".nenpo-output";
+const MARKER_TEXT: &str = "This folder was written by nenpo. `nenpo build` replaces it whole: do not keep your own files here.\n";
+/// Folders of the site that hold sources; the output may be none of them nor inside one.
+pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// What goes into one output file.
 pub enum Contents {
@@ -58,38 +81,30 @@ impl Output {
         self.files.keys().map(String::as_str)
     }
 
-    /// Writes everything to `out` atomically: into `out.tmp-build`, then swapped into place.
-    pub fn write(&self, out: &Path) -> Result<(), Diagnostic> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
+    /// Writes everything to `out` (the output of the site in `root`) through a [`Staging`]
+    /// folder swapped into place. Returns a warning when the previous site could not be removed.
+    pub fn write(&self, root: &Path, out: &Path) -> Result<Option<Diagnostic>, Diagnostic> {
+        let staging = Staging::new(root, out)?;
+        let tmp = staging.path();
         let shown = out.display().to_string();
-        let tmp = out.with_file_name(format!("{name}.tmp-build"));
-        let old = out.with_file_name(format!("{name}.old-build"));
-        let fail = |what: &str, e: std::io::Error| {
-            Diagnostic::error(&shown, format!("{what}: {e}"))
-                .help("check that the output folder's parent exists and is writable; the previous site was left as it was")
+        let fail = |e: io::Error| {
+            Diagnostic::error(&shown, format!("cannot write the new site: {e}")).help(
+                "check that the output folder's parent is writable and the disk is not full; the previous site was left as it was",
+            )
         };
-        for leftover in [&tmp, &old] {
-            if leftover.exists() {
-                fs::remove_tree(leftover)
-                    .map_err(|e| fail(&format!("cannot remove {}", leftover.display()), e))?;
-            }
+        // Folders first (each once), then the files in parallel: the kernel work of creating
+        // many small files is what a large build spends its write time on.
+        let dirs: std::collections::BTreeSet<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf))
+            .collect();
+        for dir in dirs {
+            std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let written = (|| -> std::io::Result<()> {
-            // Folders first (each once), then the files in parallel: the kernel work of
-            // creating many small files is what a large build spends its write time on.
-            let dirs: std::collections::BTreeSet<PathBuf> = self
-                .files
-                .keys()
-                .filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf))
-                .collect();
-            std::fs::create_dir_all(&tmp)?;
-            for dir in dirs {
-                std::fs::create_dir_all(dir)?;
-            }
-            self.files.par_iter().try_for_each(|(path, (contents, _))| {
+        self.files
+            .par_iter()
+            .try_for_each(|(path, (contents, source))| {
                 let target = tmp.join(path);
                 match contents {
                     Contents::Bytes(bytes) => {
@@ -100,28 +115,23 @@ impl Output {
                         {
                             return Ok(());
                         }
-                        std::fs::write(&target, bytes)
+                        std::fs::write(&target, bytes).map_err(fail)
                     }
-                    Contents::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+                    // A source that cannot be read is the source's problem, not the output's.
+                    Contents::Copy(from) => match File::open(from) {
+                        Err(e) => Err(Diagnostic::error(
+                            source,
+                            format!("cannot read this file to copy it into the site: {e}"),
+                        )
+                        .help("check that the file exists and is readable")),
+                        Ok(mut reader) => File::create(&target)
+                            .and_then(|mut writer| io::copy(&mut reader, &mut writer))
+                            .map(|_| ())
+                            .map_err(fail),
+                    },
                 }
-            })
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(fail("cannot write the new site", e));
-        }
-        if out.exists() {
-            std::fs::rename(out, &old)
-                .map_err(|e| fail("cannot move the previous site aside", e))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            let _ = std::fs::rename(&old, out);
-            return Err(fail("cannot move the new site into place", e));
-        }
-        if old.exists() {
-            let _ = fs::remove_tree(&old);
-        }
-        Ok(())
+            })?;
+        staging.commit()
     }
 }
 
@@ -130,4 +140,468 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     let same_len =
         std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
     same_len && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Refuses an output folder that a build must not replace; checks without touching anything.
+///
+/// Allowed: a folder that does not exist, an empty folder, or one that holds nenpo's [`MARKER`].
+/// Refused: `/`, the home folder or a folder that contains it, the site folder or a folder that
+/// contains it, `content/`, `themes/`, `templates/`, `static/` or anything inside them, a file,
+/// a symbolic link, and any other non-empty folder.
+pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let shown = out.display().to_string();
+    let refuse = |why: String, help: &str| {
+        Diagnostic::error(&shown, why).help(format!("{help}; nothing was changed"))
+    };
+    let choose = "choose another folder with --output, e.g. --output public";
+    let resolved = resolve(out).map_err(|e| {
+        refuse(
+            format!("cannot use {shown} as the output folder: {e}"),
+            "name a folder whose parent folder exists",
+        )
+    })?;
+    let site = resolve(root).map_err(|e| {
+        Diagnostic::error(
+            root.display().to_string(),
+            format!("cannot find the site folder: {e}"),
+        )
+    })?;
+    if resolved.parent().is_none() {
+        return Err(refuse(
+            format!("{shown} is the root of the file system"),
+            choose,
+        ));
+    }
+    if let Some(home) = home_dir() {
+        if home.starts_with(&resolved) {
+            let what = if home == resolved { "is" } else { "contains" };
+            return Err(refuse(format!("{shown} {what} your home folder"), choose));
+        }
+    }
+    if site.starts_with(&resolved) {
+        let what = if site == resolved {
+            "is the site folder itself"
+        } else {
+            "contains the site folder"
+        };
+        return Err(refuse(format!("{shown} {what}"), choose));
+    }
+    for dir in SOURCE_DIRS {
+        let sources = site.join(dir);
+        if resolved.starts_with(&sources) {
+            let what = if sources == resolved {
+                "is"
+            } else {
+                "is inside"
+            };
+            return Err(refuse(
+                format!("{shown} {what} the site's `{dir}/` folder, which holds sources"),
+                choose,
+            ));
+        }
+    }
+    let meta = match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(refuse(
+                format!("cannot read {shown}: {e}"),
+                "check its permissions",
+            ))
+        }
+        Ok(meta) => meta,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            format!("{shown} is a symbolic link"),
+            "name the folder it points to, or another folder",
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refuse(format!("{shown} is a file, not a folder"), choose));
+    }
+    let entries = std::fs::read_dir(out)
+        .map_err(|e| refuse(format!("cannot read {shown}: {e}"), "check its permissions"))?;
+    let mut empty = true;
+    for entry in entries {
+        let entry = entry
+            .map_err(|e| refuse(format!("cannot read {shown}: {e}"), "check its permissions"))?;
+        if entry.file_name() == MARKER && entry.file_type().is_ok_and(|t| t.is_file()) {
+            return Ok(());
+        }
+        empty = false;
+    }
+    if empty {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        &shown,
+        format!("{shown} holds files nenpo did not write; choose an empty folder or remove it yourself"),
+    )
+    .help(format!(
+        "the output folder is replaced whole, so nenpo writes only to a folder that does not exist, is empty, or holds its marker file {MARKER}; nothing was changed"
+    )))
+}
+
+/// The absolute path with every symbolic link resolved, also for a path that does not exist yet
+/// (its existing part is resolved, the rest appended).
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let parts: Vec<Component> = absolute.components().collect();
+    for existing in (1..=parts.len()).rev() {
+        let prefix: PathBuf = parts[..existing].iter().collect();
+        if let Ok(mut real) = prefix.canonicalize() {
+            for part in &parts[existing..] {
+                match part {
+                    Component::Normal(name) => real.push(name),
+                    _ => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::NotFound,
+                            format!("{} does not exist", prefix.join(part).display()),
+                        ))
+                    }
+                }
+            }
+            return Ok(real);
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::NotFound,
+        "no part of the path exists",
+    ))
+}
+
+fn home_dir() -> Option<PathBuf> {
+    let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })?;
+    PathBuf::from(home).canonicalize().ok()
+}
+
+/// A uniquely named folder beside the output, written into and then swapped into place.
+///
+/// Creating one takes the output's lock (waiting for another build into the same output to
+/// finish) and removes what killed builds left behind. Dropped without [`commit`](Self::commit),
+/// it is removed and the output is untouched.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// Where the two-rename fallback moved the old site; removed with `dir`.
+    aside: PathBuf,
+    /// Dropped last: the folders above are removed before another build may start.
+    _lock: File,
+}
+
+impl Staging {
+    pub fn new(root: &Path, out: &Path) -> Result<Staging, Diagnostic> {
+        check_output(root, out)?;
+        let shown = out.display().to_string();
+        let fail = |what: &str, e: io::Error| {
+            Diagnostic::error(&shown, format!("{what}: {e}")).help(
+                "check that the output folder's parent exists and is writable; the previous site was left as it was",
+            )
+        };
+        let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return Err(Diagnostic::error(&shown, "the output folder has no name")
+                .help("name the folder, e.g. --output public"));
+        };
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| fail(&format!("cannot create {}", parent.display()), e))?;
+        let lock = lock(&parent, &name).map_err(|e| fail("cannot lock the output folder", e))?;
+        // Another build may have written the output while this one waited.
+        check_output(root, out)?;
+        let prefix = format!(".{name}.nenpo-tmp-");
+        remove_leftovers(&parent, &name, &prefix);
+        let dir = unique_dir(&parent, &prefix)
+            .map_err(|e| fail("cannot create a temporary folder beside the output", e))?;
+        let aside = PathBuf::from(format!("{}-old", dir.display()));
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            aside,
+            _lock: lock,
+        })
+    }
+
+    /// The folder to write the new site into.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The output folder this staging replaces.
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Marks the new site as nenpo's and swaps it into place. Returns a warning when the old
+    /// site could not be removed afterwards (the next build removes it).
+    pub fn commit(self) -> Result<Option<Diagnostic>, Diagnostic> {
+        let shown = self.out.display().to_string();
+        let fail = |what: &str, e: io::Error| {
+            Diagnostic::error(&shown, format!("{what}: {e}")).help(
+                "check that the output folder and its parent are writable; the previous site was left as it was",
+            )
+        };
+        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| fail("cannot write the new site", e))?;
+        let old = swap(&self.dir, &self.out, &self.aside)
+            .map_err(|e| fail("cannot move the new site into place", e))?;
+        Ok(remove_forcefully(&old).err().map(|e| {
+            Diagnostic::warning(
+                &shown,
+                format!(
+                    "the new site is in place, but the previous one could not be removed from {}: {e}",
+                    old.display()
+                ),
+            )
+            .help("the next build tries again; or remove it yourself")
+        }))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for dir in [&self.dir, &self.aside] {
+            let _ = remove_forcefully(dir);
+        }
+    }
+}
+
+/// Takes the lock that serialises builds into `parent/name`, waiting while another build holds
+/// it. On Unix the parent folder itself is locked (`flock`), so that nothing is left beside the
+/// output; elsewhere a lock file `.name.nenpo-lock` is.
+fn lock(parent: &Path, name: &str) -> io::Result<File> {
+    let file = if cfg!(unix) {
+        let _ = name;
+        File::open(parent)?
+    } else {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(parent.join(format!(".{name}.nenpo-lock")))?
+    };
+    file.lock()?;
+    Ok(file)
+}
+
+/// Removes temporary folders of earlier builds into the same output that were killed before
+/// they could clean up (only called under the lock, so none of them is in use).
+fn remove_leftovers(parent: &Path, name: &str, prefix: &str) {
+    // `.tmp-build` and `.old-build` are the names earlier versions of nenpo used.
+    let legacy = [format!("{name}.tmp-build"), format!("{name}.old-build")];
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name.starts_with(prefix) || legacy.contains(&file_name);
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = remove_forcefully(&entry.path());
+        }
+    }
+}
+
+fn unique_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = parent.join(format!("{prefix}{}-{n}-{nanos:x}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Puts `new` at `out`; returns the path that now holds the old site (which may not exist).
+fn swap(new: &Path, out: &Path, aside: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::rename(new, out)?;
+            return Ok(new.to_path_buf());
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    match exchange(new, out) {
+        Ok(()) => Ok(new.to_path_buf()),
+        Err(e) if exchange_unsupported(&e) => {
+            two_renames(new, out, aside)?;
+            Ok(aside.to_path_buf())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The fallback where the OS cannot exchange two paths: the old site aside, the new one in, and
+/// the old one back if the second rename fails.
+fn two_renames(new: &Path, out: &Path, aside: &Path) -> io::Result<()> {
+    std::fs::rename(out, aside)?;
+    if let Err(e) = std::fs::rename(new, out) {
+        let _ = std::fs::rename(aside, out);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Swaps two paths in one atomic step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Whether the exchange failed because the OS or file system does not offer it.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(code) = e.raw_os_error() {
+        return [libc::EINVAL, libc::ENOSYS, libc::EOPNOTSUPP].contains(&code);
+    }
+    e.kind() == io::ErrorKind::Unsupported
+}
+
+/// Removes a folder tree that nenpo wrote, also when parts of it were made read-only.
+fn remove_forcefully(dir: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Ok(meta) if !meta.is_dir() => return std::fs::remove_file(dir),
+        _ => {}
+    }
+    if fs::remove_tree(dir).is_ok() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_dir() {
+            if let Ok(meta) = entry.metadata() {
+                let mut permissions = meta.permissions();
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    permissions.set_mode(permissions.mode() | 0o700);
+                }
+                #[cfg(not(unix))]
+                permissions.set_readonly(false);
+                let _ = std::fs::set_permissions(entry.path(), permissions);
+            }
+        }
+    }
+    fs::remove_tree(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree_of(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = fs::display_path(dir, e.path());
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn the_swap_replaces_the_whole_tree_and_leaves_nothing_beside_it() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        for (round, name) in ["a.html", "b.html"].iter().enumerate() {
+            let staging = Staging::new(site.path(), &out).unwrap();
+            std::fs::write(staging.path().join(name), round.to_string()).unwrap();
+            assert!(staging.commit().unwrap().is_none());
+            assert_eq!(
+                tree_of(&out),
+                [
+                    (MARKER.to_string(), MARKER_TEXT.to_string()),
+                    (name.to_string(), round.to_string())
+                ]
+            );
+        }
+        let beside: Vec<_> = std::fs::read_dir(site.path()).unwrap().collect();
+        assert_eq!(beside.len(), 1, "only public/ remains");
+    }
+
+    #[test]
+    fn the_two_rename_fallback_swaps_and_keeps_the_old_tree_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out, aside) = (
+            dir.path().join("new"),
+            dir.path().join("out"),
+            dir.path().join("aside"),
+        );
+        std::fs::create_dir(&new).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(new.join("n"), "new").unwrap();
+        std::fs::write(out.join("o"), "old").unwrap();
+        two_renames(&new, &out, &aside).unwrap();
+        assert_eq!(tree_of(&out), [("n".to_string(), "new".to_string())]);
+        assert_eq!(tree_of(&aside), [("o".to_string(), "old".to_string())]);
+        assert!(!new.exists());
+        // When the second rename fails the old tree goes back.
+        std::fs::create_dir(&new).unwrap();
+        let missing = dir.path().join("missing");
+        assert!(two_renames(&missing, &out, &dir.path().join("aside2")).is_err());
+        assert_eq!(tree_of(&out), [("n".to_string(), "new".to_string())]);
+    }
+
+    #[test]
+    fn an_unfinished_staging_is_removed_and_the_output_untouched() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        let staging = Staging::new(site.path(), &out).unwrap();
+        std::fs::write(staging.path().join("half.html"), "").unwrap();
+        drop(staging);
+        assert_eq!(tree_of(&out).len(), 1);
+        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn paths_that_do_not_exist_yet_resolve_through_their_existing_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            resolve(&dir.path().join("a/b")).unwrap(),
+            real.join("a").join("b")
+        );
+        assert!(resolve(&dir.path().join("a/../b")).is_err());
+    }
 }

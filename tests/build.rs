@@ -379,7 +379,7 @@ fn assert_rejected(change: impl FnOnce(&Path), expected: &[&str]) -> String {
     assert!(
         !siblings
             .iter()
-            .any(|n| n.to_string_lossy().contains("tmp-build")),
+            .any(|n| n.to_string_lossy().contains("nenpo-tmp")),
         "no temporary output left: {siblings:?}"
     );
     err
