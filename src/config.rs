@@ -25,7 +25,28 @@ struct RawConfig {
     base_url: Option<String>,
     abbreviations: Option<String>,
     #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[search]`: which indexes to write.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default)]
+    pub format: SearchFormat,
+}
+
+/// `format = "sharded"` (the default): the sharded index the theme's client reads;
+/// `format = "elasticlunr"`: that and, per language, a standard elasticlunr index
+/// (`search/<lang>/elasticlunr.json`) for a site's own elasticlunr.js client.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchFormat {
+    #[default]
+    Sharded,
+    Elasticlunr,
 }
 
 /// The validated config the build runs on.
@@ -41,6 +62,7 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Record folder whose `[[terms]]` with `abbr` are marked up as `<abbr>`.
     pub abbreviations: Option<String>,
+    pub search: SearchConfig,
     pub extra: toml::Table,
 }
 
@@ -112,6 +134,7 @@ impl Config {
                 .map(|u| u.trim_end_matches('/').to_string())
                 .filter(|u| !u.is_empty()),
             abbreviations: raw.abbreviations,
+            search: raw.search,
             extra: raw.extra,
         })
     }
@@ -128,6 +151,18 @@ mod tests {
         );
         let config = Config::parse(&text).unwrap();
         assert_eq!(config.languages, ["ja", "en"]);
+    }
+
+    #[test]
+    fn search_format_is_checked() {
+        let base = "languages = [\"ja\"]\ndefault_language = \"ja\"\n[title]\nja = \"x\"\n";
+        let parse = |extra: &str| Config::parse(&Arc::from(format!("{base}{extra}")));
+        assert_eq!(parse("").unwrap().search.format, SearchFormat::Sharded);
+        let config = parse("[search]\nformat = \"elasticlunr\"\n").unwrap();
+        assert_eq!(config.search.format, SearchFormat::Elasticlunr);
+        let err = parse("[search]\nformat = \"lunr\"\n").unwrap_err();
+        assert!(err.message.contains("lunr"), "{}", err.message);
+        assert_eq!(err.line_col(), Some((6, 10)));
     }
 
     #[test]

@@ -2,18 +2,18 @@
 //!
 //! A build is a pipeline over one model: `config` → `load` (discover and read) → `parse` +
 //! `site` (front matter, Markdown, records; URLs, order, translations, links) → `render` (Tera)
-//! → `index` (search) → `write` (the only stage that touches the output folder).
+//! → `search` (the index) → `write` (the only stage that touches the output folder).
 
 pub mod chart;
 pub mod config;
 pub mod error;
 pub mod fs;
-pub mod index;
 pub mod load;
 pub mod outputs;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod write;
@@ -105,7 +105,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     timings.lap("render");
     stop_on_errors(&mut diags)?;
 
-    let indexes = outputs::search_index::build(&site, &mut diags);
+    let indexes = search::build(&site, &mut diags);
     timings.lap("index");
 
     let output = outputs::assemble(

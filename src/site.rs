@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::{Asset, Sources};
 use crate::parse::front_matter::{self, FrontMatter};
-use crate::parse::markdown::{self, Abbreviation, Heading, InternalLink};
+use crate::parse::markdown::{self, Abbreviation, Heading, InternalLink, TextSection};
 use crate::parse::record::{self, Record};
 
 /// One page or section in one language.
@@ -33,6 +33,8 @@ pub struct Page {
     pub bundle_dir: Option<PathBuf>,
     /// Rendered Markdown body.
     pub content: String,
+    /// The body's plain text, section by section (what search indexes).
+    pub plain_text: Vec<TextSection>,
     pub toc: Vec<Heading>,
     pub ids: HashSet<String>,
     pub links: Vec<InternalLink>,
@@ -224,6 +226,7 @@ pub fn build(
             body_offset,
             bundle_dir: src.bundle_dir,
             content: String::new(),
+            plain_text: Vec::new(),
             toc: Vec::new(),
             ids: HashSet::new(),
             links: Vec::new(),
@@ -289,6 +292,7 @@ pub fn build(
             let body = &page.text[page.body_offset..];
             let rendered = markdown::render(body, &resolve, &abbreviations[&page.lang]);
             page.content = rendered.html;
+            page.plain_text = rendered.plain_text;
             page.toc = rendered.toc;
             page.ids = rendered.ids;
             page.links = rendered.links;

@@ -23,7 +23,7 @@ pub fn assemble(
     root: &Path,
     rendered: Vec<RenderedPage>,
     inject_html: Option<&str>,
-    indexes: Vec<(String, String)>,
+    indexes: crate::search::Files,
     diags: &mut Diagnostics,
 ) -> Output {
     let mut output = Output::default();

@@ -1,5 +1,6 @@
 //! Markdown → HTML with pulldown-cmark: heading anchors, table of contents, `@/` internal links
-//! and `<abbr>` mark-up of glossary abbreviations.
+//! and `<abbr>` mark-up of glossary abbreviations; and, from the same events, the page's plain
+//! text cut at its headings (what the search index reads).
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -32,10 +33,23 @@ pub struct Problem {
     pub help: String,
 }
 
+/// The reader-visible text under one heading (or before the first heading), whitespace collapsed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextSection {
+    /// The heading's id; `None` for the text before the first heading.
+    pub id: Option<String>,
+    pub heading: String,
+    pub body: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
+    /// The page's plain text in reading order: the text before the first heading, then one
+    /// section per heading. Inline mark-up does not split words; blocks, table cells and list
+    /// items are separated by a space; raw HTML, footnote marks and images' URLs are not text.
+    pub plain_text: Vec<TextSection>,
     /// Every `id` on the page (headings, footnotes), for anchor checks.
     pub ids: HashSet<String>,
     pub links: Vec<InternalLink>,
@@ -79,8 +93,10 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
     let mut heading_text = String::new();
     let mut in_link = 0usize;
     let mut in_code = 0usize;
+    let mut plain = PlainText::default();
 
     for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
+        plain.see(&event, heading.is_some());
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -97,6 +113,7 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
                 };
                 let title = heading_text.trim().to_string();
                 let id = unique_id(explicit.unwrap_or_else(|| slugify(&title)), &mut used_ids);
+                plain.start_section(id.clone());
                 out.toc.push(Heading {
                     level: level as u8,
                     id: id.clone(),
@@ -191,8 +208,170 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
         }
     }
     out.ids.extend(used_ids);
+    out.plain_text = plain.finish();
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Collects the plain text of a page from its Markdown events, section by section.
+#[derive(Default)]
+struct PlainText {
+    sections: Vec<TextSection>,
+    /// The text being read: a heading's (while inside one) or the current section's body.
+    heading: TextBuffer,
+    body: TextBuffer,
+}
+
+impl PlainText {
+    fn see(&mut self, event: &Event, in_heading: bool) {
+        let buffer = if in_heading {
+            &mut self.heading
+        } else {
+            &mut self.body
+        };
+        match event {
+            Event::Text(text) | Event::Code(text) => buffer.push(text),
+            Event::SoftBreak => buffer.soft_break(),
+            Event::HardBreak | Event::Rule => buffer.block_break(),
+            Event::Start(tag) if !is_inline(tag) => buffer.block_break(),
+            Event::End(tag) if !is_inline_end(tag) => buffer.block_break(),
+            _ => {}
+        }
+        if let Event::Start(Tag::Heading { .. }) = event {
+            self.heading = TextBuffer::default();
+        }
+    }
+
+    /// A heading ended: what follows is the body of a new section.
+    fn start_section(&mut self, id: String) {
+        self.close_section();
+        self.sections.push(TextSection {
+            id: Some(id),
+            heading: std::mem::take(&mut self.heading).finish(),
+            body: String::new(),
+        });
+    }
+
+    fn close_section(&mut self) {
+        let body = std::mem::take(&mut self.body).finish();
+        match self.sections.last_mut() {
+            Some(section) => section.body = body,
+            None => self.sections.push(TextSection {
+                id: None,
+                heading: String::new(),
+                body,
+            }),
+        }
+    }
+
+    fn finish(mut self) -> Vec<TextSection> {
+        self.close_section();
+        // The text before the first heading is kept only when there is some (or nothing else).
+        if self.sections.len() > 1 && self.sections[0].body.is_empty() {
+            self.sections.remove(0);
+        }
+        self.sections
+    }
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// Text with whitespace collapsed as it is read: runs of white space become one space, a block
+/// boundary is a space, and a soft line break between two characters of a script written without
+/// spaces (Japanese, Chinese) is nothing, as a browser's line breaking treats it.
+#[derive(Default)]
+struct TextBuffer {
+    text: String,
+    pending: Gap,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, PartialOrd)]
+enum Gap {
+    #[default]
+    None,
+    Soft,
+    Space,
+}
+
+impl TextBuffer {
+    fn push(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.gap(if c == '\n' || c == '\r' {
+                    Gap::Soft
+                } else {
+                    Gap::Space
+                });
+                continue;
+            }
+            match std::mem::take(&mut self.pending) {
+                Gap::None => {}
+                Gap::Soft => {
+                    let joined =
+                        self.text.chars().next_back().is_some_and(is_spaceless) && is_spaceless(c);
+                    if !joined && !self.text.is_empty() {
+                        self.text.push(' ');
+                    }
+                }
+                Gap::Space => {
+                    if !self.text.is_empty() {
+                        self.text.push(' ');
+                    }
+                }
+            }
+            self.text.push(c);
+        }
+    }
+
+    fn gap(&mut self, gap: Gap) {
+        if gap > self.pending {
+            self.pending = gap;
+        }
+    }
+
+    fn soft_break(&mut self) {
+        self.gap(Gap::Soft);
+    }
+
+    fn block_break(&mut self) {
+        self.gap(Gap::Space);
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// Characters of scripts written without spaces between words (kana, CJK ideographs, full-width
+/// punctuation), where a line break in the source is no word break.
+fn is_spaceless(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF00..=0xFF60 | 0x20000..=0x3FFFF)
 }
 
 fn push<'a>(
@@ -427,6 +606,52 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    fn section(id: Option<&str>, heading: &str, body: &str) -> TextSection {
+        TextSection {
+            id: id.map(String::from),
+            heading: heading.into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn plain_text_is_cut_at_headings() {
+        let r = render(
+            "Intro *with* **mark-up** & more.\n\n## First {#a}\n\nOne\ntwo\n\n### `Code` part\n\n- x\n- y\n\n|a|b|\n|-|-|\n|1|2,964|\n",
+            &none,
+            &[],
+        );
+        assert_eq!(
+            r.plain_text,
+            [
+                section(None, "", "Intro with mark-up & more."),
+                section(Some("a"), "First", "One two"),
+                section(Some("code-part"), "Code part", "x y a b 1 2,964"),
+            ]
+        );
+    }
+
+    #[test]
+    fn japanese_line_breaks_do_not_split_words() {
+        let r = render(
+            "## 承認\n\n全身性強皮症に\n対して<span>リツキシマブ</span>が承認。\nAMED\nです[^1]。\n\n[^1]: 注記\n",
+            &none,
+            &[Abbreviation {
+                abbr: "AMED".into(),
+                title: "日本医療研究開発機構".into(),
+            }],
+        );
+        assert_eq!(
+            r.plain_text,
+            [section(
+                Some("承認"),
+                "承認",
+                "全身性強皮症に対してリツキシマブが承認。 AMED です。 注記"
+            )]
+        );
+        assert_eq!(render("", &none, &[]).plain_text, [section(None, "", "")]);
     }
 
     #[test]

@@ -34,7 +34,7 @@ export function pageWeight(path, root = SITE) {
   for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) assets.add(decode(m[1]));
   const parts = [{ file: path, bytes: Buffer.byteLength(html) }];
   for (const href of assets) {
-    if (/search-index\./.test(href)) continue;
+    if (/(^|\/)search\//.test(href)) continue;
     const file = normalize(join(dirname(join(root, path)), href));
     parts.push({ file: relative(root, file), bytes: existsSync(file) ? statSync(file).size : NaN });
   }

@@ -1,6 +1,10 @@
-/* Site search. Loads search-index.<lang>.js (written by the build: src/index.rs) when the reader
- * first focuses the search box, then searches it as the reader types. Tokenizing must match
- * src/index.rs exactly: tests/browser/tokenizer.test.mjs checks both against each other.
+/* Site search over the sharded index the build writes under search/<lang>/ (src/search/,
+ * docs/search-format.md). Every index file is a script that registers itself through
+ * window.nenpoSearch, so the search works from file:// (where fetch() is refused). On the first
+ * focus only meta.js loads; a query then loads the term shards its words fall in and, for the
+ * results shown, their pages' fragments (the text of the snippets).
+ * Tokenizing must match src/search/tokenize.rs and pipeline.rs exactly:
+ * tests/browser/tokenizer.test.mjs checks both against each other.
  * No third-party code; results are built with createElement/textContent only. */
 (function (factory) {
   'use strict';
@@ -10,13 +14,19 @@
 }(function () {
   'use strict';
 
-  var TOKENIZER = 'nfkc-lower-words-cjk-bigrams-1';
-  var BOOST = { title: 4, heading: 2, section: 0.5, body: 1 };
+  var FORMAT = 'nenpo-search-1';
+  var TOKENIZER = 'nenpo-tokenizer-2';
+  /* Field boosts, in the order the build sums them (src/search/postings.rs). */
+  var FIELDS = [['title', 4], ['heading', 2], ['section', 0.5], ['body', 1]];
   var MAX_RESULTS = 10;
   var MAX_EXPANSIONS = 300;
+  /* At most this many shards are loaded for one prefix or one typo. */
+  var MAX_PREFIX_SHARDS = 3;
   var WORD = /[\p{Alphabetic}\p{N}]/u;
+  var DIGIT = /[0-9]/;
+  var SPACE = /\s/u;
 
-  // ---- tokenizer (mirror of tokenize() in src/index.rs) ----
+  // ---- tokenizer (mirror of src/search/tokenize.rs) ----
 
   function fold(text) { return text.normalize('NFKC').toLowerCase(); }
 
@@ -31,26 +41,54 @@
   }
   function isWord(ch) { return !isCjk(ch) && WORD.test(ch); }
   function isApostrophe(ch) { return ch === "'" || ch === '\u2019'; }
+  function isJoiner(ch) { return SPACE.test(ch) || ch === '\u30FB' || ch === '\u00B7'; }
 
-  /* Walks folded text: onRun(chars) for each CJK run, onWord(word) for each word. */
-  function scan(text, onRun, onWord) {
-    var chars = Array.from(fold(text));
-    var i = 0;
-    while (i < chars.length) {
+  var SMALL_KANA = { 0x3041: 1, 0x3043: 1, 0x3045: 1, 0x3047: 1, 0x3049: 1, 0x3063: 1, 0x3083: 1, 0x3085: 1, 0x3087: 1, 0x308E: 1 };
+  /* Katakana -> hiragana, small kana -> large, the prolonged sound mark -> '' . */
+  function foldKana(ch) {
+    var c = ch.codePointAt(0);
+    if (c === 0x30FC) return '';
+    if ((c >= 0x30A1 && c <= 0x30F6) || c === 0x30FD || c === 0x30FE) c -= 0x60;
+    if (SMALL_KANA[c]) c += 1;
+    else if (c === 0x3095) c = 0x304B;
+    else if (c === 0x3096) c = 0x3051;
+    return String.fromCodePoint(c);
+  }
+
+  /* Walks text: onRun(run, from, to, at) for each CJK run (kana folded; at[i] is where run[i]
+   * is), onWord(word, from, to) for each word; positions index the folded code points `chars`,
+   * which may be given. With `spacesSplit`, white space ends a CJK run (queries: the reader's
+   * spaces separate words; in the index a name's parts meet across them). */
+  function scan(text, onRun, onWord, chars, spacesSplit) {
+    chars = chars || Array.from(fold(text));
+    var i = 0, n = chars.length;
+    while (i < n) {
       var c = chars[i];
       if (isCjk(c)) {
-        var start = i;
-        while (i < chars.length && isCjk(chars[i])) i++;
-        onRun(chars.slice(start, i));
+        var run = [], start = i, at = [];
+        while (i < n) {
+          c = chars[i];
+          if (isCjk(c)) {
+            var k = foldKana(c);
+            if (k) { run.push(k); at.push(i); }
+            i++;
+          } else if (isJoiner(c) && !(spacesSplit && SPACE.test(c))) {
+            var j = i;
+            while (j < n && isJoiner(chars[j]) && !(spacesSplit && SPACE.test(chars[j]))) j++;
+            if (j < n && isCjk(chars[j])) i = j; else break;
+          } else break;
+        }
+        if (run.length) onRun(run, start, i, at);
       } else if (isWord(c)) {
-        var word = '';
-        while (i < chars.length) {
+        var word = '', from = i;
+        while (i < n) {
           c = chars[i];
           if (isWord(c)) { word += c; i++; }
-          else if (isApostrophe(c) && i + 1 < chars.length && isWord(chars[i + 1])) i++;
+          else if (isApostrophe(c) && i + 1 < n && isWord(chars[i + 1])) i++;
+          else if (c === ',' && DIGIT.test(word[word.length - 1] || '') && i + 1 < n && DIGIT.test(chars[i + 1])) i++;
           else break;
         }
-        onWord(word);
+        onWord(word, from, i);
       } else {
         i++;
       }
@@ -72,7 +110,7 @@
     return tokens;
   }
 
-  // ---- English pipeline (elasticlunr-rs: trimmer, stopWordFilter, stemmer) ----
+  // ---- pipelines (src/search/pipeline.rs; elasticlunr-rs: trimmer, stopWordFilter, stemmer) ----
 
   var STOP_WORDS = new Set(('a able about across after all almost also am among an and any are as at be ' +
     'because been but by can cannot could dear did do does either else ever every for from get got had ' +
@@ -83,6 +121,30 @@
   STOP_WORDS.add('');
 
   function trimmer(token) { return token.replace(/^[^0-9a-zA-Z_]+|[^0-9a-zA-Z_]+$/g, ''); }
+
+  var ENDINGS = [
+    ['isations', 'izations'], ['isation', 'ization'], ['ising', 'izing'], ['isers', 'izers'], ['iser', 'izer'],
+    ['ised', 'ized'], ['ises', 'izes'], ['ise', 'ize'], ['ysing', 'yzing'], ['ysers', 'yzers'], ['yser', 'yzer'],
+    ['ysed', 'yzed'], ['yses', 'yzes'], ['yse', 'yze'], ['ourable', 'orable'], ['ouring', 'oring'],
+    ['ourful', 'orful'], ['ourite', 'orite'], ['oured', 'ored'], ['ours', 'ors'], ['our', 'or'],
+    ['ogues', 'ogs'], ['ogue', 'og'], ['tres', 'ters'], ['tred', 'tered'], ['tre', 'ter'], ['bres', 'bers'], ['bre', 'ber']
+  ];
+
+  /* British -> American spelling (spelling_variant in src/search/pipeline.rs). */
+  function spellingVariant(word) {
+    if (!/^[\x00-\x7f]*$/.test(word) || word.length < 4) return word;
+    var out = word;
+    if (out.indexOf('ae') >= 0 || out.indexOf('oe') >= 0) out = out.split('ae').join('e').split('oe').join('e');
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var british = ENDINGS[i][0];
+      if (out.length >= british.length && out.slice(out.length - british.length) === british) {
+        var stemPart = out.slice(0, out.length - british.length);
+        if (stemPart.length >= 2) out = stemPart + ENDINGS[i][1];
+        break;
+      }
+    }
+    return out;
+  }
 
   /* Porter stemmer, a line-by-line port of elasticlunr-rs's (src/lang/en.rs). ASCII only. */
   function stem(word) {
@@ -184,17 +246,26 @@
     return b.slice(0, k).join('');
   }
 
+  function isAscii(t) { return /^[\x00-\x7f]*$/.test(t); }
+
   /* Returns a function token -> token|null for the pipeline names stored in the index. */
   function makePipeline(names) {
     var steps = (names || []).map(function (name) {
       if (name === 'trimmer') return trimmer;
       if (name === 'stopWordFilter') return function (t) { return STOP_WORDS.has(t) ? null : t; };
-      if (name === 'stemmer') return function (t) { return /^[\x00-\x7f]*$/.test(t) ? stem(t) : t; };
+      if (name === 'spellingVariants') return spellingVariant;
+      if (name === 'stemmer') return function (t) { return isAscii(t) ? stem(t) : t; };
       throw new Error('unknown pipeline function ' + name);
     });
+    var cache = new Map();
     return function (token) {
-      for (var i = 0; i < steps.length && token !== null; i++) token = steps[i](token);
-      return token === null || token === '' ? null : token;
+      var hit = cache.get(token);
+      if (hit !== undefined) return hit;
+      var t = token;
+      for (var i = 0; i < steps.length && t !== null; i++) t = steps[i](t);
+      if (t === '') t = null;
+      if (cache.size < 50000) cache.set(token, t);
+      return t;
     };
   }
 
@@ -203,156 +274,434 @@
     return tokens.map(p).filter(function (t) { return t !== null; });
   }
 
-  // ---- index and search ----
+  // ---- the index files ----
 
-  function Searcher(json) {
-    if (json.tokenizer !== TOKENIZER) throw new Error('search index tokenizer ' + json.tokenizer + ' is not ' + TOKENIZER);
-    this.json = json;
-    this.pipe = makePipeline(json.pipeline);
-    this.stemming = (json.pipeline || []).indexOf('stemmer') >= 0;
-    this.docs = json.documentStore.docs;
-    this.info = json.documentStore.docInfo;
-    this.n = json.documentStore.length;
-    this.fields = Object.keys(BOOST).filter(function (f) { return json.index[f]; });
-    this.folded = {};
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT_VALUE = {};
+  for (var d = 0; d < DIGITS.length; d++) DIGIT_VALUE[DIGITS.charCodeAt(d)] = d;
+
+  /* A term's postings string -> { pages: [page numbers], weights: [weights] }. */
+  function decodePostings(s) {
+    var pages = [], weights = [], v = 0, page = 0, wantPage = true;
+    for (var i = 0; i < s.length; i++) {
+      var x = DIGIT_VALUE[s.charCodeAt(i)];
+      if (x >= 32) { v = v * 32 + (x - 32); continue; }
+      v = v * 32 + x;
+      if (wantPage) { page = pages.length ? page + v : v; pages.push(page); }
+      else weights.push(v);
+      wantPage = !wantPage;
+      v = 0;
+    }
+    return { pages: pages, weights: weights };
   }
 
-  Searcher.prototype.node = function (field, term) {
-    var node = this.json.index[field].root;
-    for (var ch of term) { node = node[ch]; if (!node) return null; }
-    return node;
+  /* The weight the build stores for a term in a page (src/search/postings.rs). */
+  function weight(counts, lengths) {
+    var w = 0;
+    for (var f = 0; f < FIELDS.length; f++) {
+      if (counts[f] > 0) w += FIELDS[f][1] * Math.sqrt(counts[f]) / Math.sqrt(lengths[f]);
+    }
+    return Math.max(1, Math.round(w * 100));
+  }
+
+  /* term -> weight of one page, from its fragment (what the build computes from the same text). */
+  function pageWeights(fragment, pipe) {
+    var counts = new Map(), lengths = [0, 0, 0, 0];
+    function add(field, text) {
+      tokenize(text).forEach(function (raw) {
+        var t = pipe(raw);
+        if (t === null) return;
+        var c = counts.get(t);
+        if (!c) counts.set(t, c = [0, 0, 0, 0]);
+        c[field]++;
+        lengths[field]++;
+      });
+    }
+    add(0, fragment.title);
+    fragment.chunks.forEach(function (c) { add(1, c[1]); });
+    add(2, fragment.section);
+    fragment.chunks.forEach(function (c) { add(3, c[2]); });
+    var out = new Map();
+    counts.forEach(function (c, t) { out.set(t, weight(c, lengths)); });
+    return out;
+  }
+
+  /* One index (a language, or an edition's language): files are loaded through `load(key)`,
+   * which returns a promise of the JSON a file registered, and kept. */
+  function Index(prefix, load) {
+    this.prefix = prefix;
+    this.load = load;
+    this.files = new Map();
+    this.decoded = new Map();
+    this.metaData = null;
+  }
+
+  Index.prototype.file = function (name) {
+    var key = this.prefix + '/' + name;
+    var p = this.files.get(key);
+    if (!p) {
+      p = this.load(key);
+      this.files.set(key, p);
+      var files = this.files;
+      p.catch(function () { files.delete(key); });
+    }
+    return p;
   };
 
-  /* Index terms for one query term: [term, weight] pairs. */
-  Searcher.prototype.expand = function (term) {
-    var seen = new Map();
+  Index.prototype.meta = function () {
     var self = this;
-    function add(t, w) { if (!(seen.get(t) >= w)) seen.set(t, w); }
-    if (!term.prefix) { add(term.text, 1); return seen; }
-    var base = Array.from(term.text).length;
-    this.fields.forEach(function (field) {
-      var start = self.node(field, term.text);
-      if (start) {
-        var stack = [[start, term.text]];
-        while (stack.length && seen.size < MAX_EXPANSIONS) {
-          var item = stack.pop(), node = item[0];
-          if (node.docs && node.df > 0) add(item[1], base / Array.from(item[1]).length);
-          for (var key in node) if (key !== 'docs' && key !== 'df') stack.push([node[key], item[1] + key]);
-        }
+    return this.file('meta').then(function (meta) {
+      if (meta.format !== FORMAT) throw new Error('search index format ' + meta.format + ' is not ' + FORMAT);
+      if (meta.tokenizer !== TOKENIZER) throw new Error('search index tokenizer ' + meta.tokenizer + ' is not ' + TOKENIZER);
+      if (!self.metaData) {
+        self.metaData = meta;
+        self.pipe = makePipeline(meta.pipeline);
+        self.stemming = (meta.pipeline || []).indexOf('stemmer') >= 0;
       }
-      // Stems that begin the word being typed ("approv" while typing "approva").
-      if (term.raw) {
-        var node = self.json.index[field].root, path = '', chars = Array.from(term.raw);
-        for (var i = 0; i < chars.length && node; i++) {
-          node = node[chars[i]]; path += chars[i];
-          if (node && node.docs && node.df > 0 && i + 1 >= 3 && (i + 1) * 2 >= chars.length) add(path, (i + 1) / chars.length);
-        }
-      }
+      return meta;
     });
-    return seen;
   };
 
-  /* Query -> { terms: [{text, prefix, raw}], needles: folded strings to highlight, phrases } */
-  Searcher.prototype.parse = function (query) {
-    var self = this, terms = [], needles = [], phrases = [], lastWord = null;
+  /* Number of the shard that holds `term` (shards are consecutive ranges of the sorted terms). */
+  Index.prototype.shardOf = function (term) {
+    var b = this.metaData.shards, lo = 0, hi = b.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (b[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  /* Shards holding the terms that start with `prefix`, at most `max` of them. */
+  Index.prototype.shardsFor = function (prefix, max) {
+    var b = this.metaData.shards, first = this.shardOf(prefix), out = [first];
+    for (var i = first + 1; i < b.length && out.length < max && b[i].slice(0, prefix.length) === prefix; i++) out.push(i);
+    return out;
+  };
+
+  Index.prototype.shard = function (n) {
+    if (!this.metaData.shards.length) return Promise.resolve({});
+    return this.file('t/' + n);
+  };
+
+  Index.prototype.postings = function (term, shard) {
+    var key = term;
+    var hit = this.decoded.get(key);
+    if (hit) return hit;
+    var s = shard[term];
+    if (typeof s !== 'string') return null;
+    hit = decodePostings(s);
+    this.decoded.set(key, hit);
+    return hit;
+  };
+
+  Index.prototype.fragment = function (page) { return this.file('f/' + page); };
+
+  // ---- queries ----
+
+  /* Edit distance of a and b (arrays of code points), or max + 1 once it is above max. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) c = Math.min(c, prevPrev[j - 2] + 1);
+        cur[j] = c;
+        if (c < best) best = c;
+      }
+      if (best > max) return max + 1;
+      var prevPrev = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  /* Edits a word of this many characters may have: 1 from 5, 2 from 8. */
+  function allowedEdits(length) { return length >= 8 ? 2 : length >= 5 ? 1 : 0; }
+
+  /* The query's units: each word and each CJK run, in order. */
+  function parseQuery(query, pipe, stemming) {
+    var units = [];
     scan(query, function (run) {
-      var s = run.join('');
-      needles.push(s);
-      lastWord = null;
-      if (run.length === 1) { terms.push({ text: s, prefix: true }); return; }
-      phrases.push(s);
-      bigrams(run).forEach(function (t) { terms.push({ text: t, prefix: false }); });
+      var text = run.join('');
+      if (run.length === 1) units.push({ kind: 'char', text: text, prefix: true, source: text });
+      else units.push({ kind: 'run', text: text, bigrams: bigrams(run), source: text });
     }, function (word) {
-      var t = self.pipe(word);
-      needles.push(word);
-      if (t && t !== word && t.length >= 3) needles.push(t);
-      terms.push(t === null ? null : { text: t, prefix: false });
-      lastWord = { word: word, at: terms.length - 1 };
-    });
+      var t = pipe(word);
+      units.push({ kind: 'word', text: t, raw: word, prefix: false, stop: t === null, source: word });
+    }, null, true);
     // The word being typed (no space after it yet) matches as a prefix.
-    if (lastWord && !/\s$/.test(query)) {
-      var raw = trimmer(lastWord.word), term = terms[lastWord.at];
-      var base = term ? term.text : raw;
-      terms[lastWord.at] = base ? { text: base, prefix: true, raw: this.stemming ? raw : '' } : null;
+    var last = units[units.length - 1];
+    if (last && last.kind === 'word' && !/\s$/.test(query)) {
+      var raw = trimmer(last.raw);
+      last.prefix = true;
+      last.stop = false;
+      if (last.text === null) last.text = raw;
+      last.stemRaw = stemming ? raw : '';
     }
-    return { terms: terms.filter(Boolean), needles: needles, phrases: phrases };
-  };
+    return units.filter(function (u) { return !u.stop && u.text; });
+  }
 
-  Searcher.prototype.foldedText = function (ref) {
-    var t = this.folded[ref];
-    if (t === undefined) {
-      var d = this.docs[ref];
-      t = this.folded[ref] = fold(d.title + '\n' + d.heading + '\n' + d.body);
+  /* Terms of a word or char unit: [[term, weight, kind]] with kind 'exact', 'prefix' or 'typo'. */
+  function expandUnit(index, unit) {
+    var found = new Map();
+    function add(t, w, kind) { var old = found.get(t); if (!old || old[0] < w) found.set(t, [w, kind]); }
+    var text = unit.text, chars = Array.from(text);
+    var jobs = [];
+    jobs.push(index.shard(index.shardOf(text)).then(function (shard) {
+      if (typeof shard[text] === 'string') add(text, 1, 'exact');
+    }));
+    // A prefix of one Latin letter would match half the words: only whole-word then.
+    var prefixOk = unit.prefix && (unit.kind === 'char' || chars.length >= 2);
+    if (prefixOk) {
+      index.shardsFor(text, MAX_PREFIX_SHARDS).forEach(function (n) {
+        jobs.push(index.shard(n).then(function (shard) {
+          var count = 0;
+          for (var t in shard) {
+            if (t.length > text.length && t.slice(0, text.length) === text && count++ < MAX_EXPANSIONS) {
+              add(t, chars.length / Array.from(t).length, 'prefix');
+            }
+          }
+        }));
+      });
     }
-    return t;
-  };
+    // Stems that begin the word being typed ("approv" while typing "approva").
+    if (unit.stemRaw) {
+      var raw = Array.from(unit.stemRaw);
+      for (var len = 3; len <= raw.length; len++) {
+        if (len * 2 < raw.length) continue;
+        (function (p) {
+          jobs.push(index.shard(index.shardOf(p)).then(function (shard) {
+            if (typeof shard[p] === 'string') add(p, p.length / raw.length, 'prefix');
+          }));
+        }(raw.slice(0, len).join('')));
+      }
+    }
+    return Promise.all(jobs).then(function () {
+      var edits = allowedEdits(chars.length);
+      if (found.size || !edits || unit.kind !== 'word') return found;
+      // An unknown word: known words one or two edits away, in the shards of its first two letters.
+      var head = chars.slice(0, 2).join('');
+      return Promise.all(index.shardsFor(head, MAX_PREFIX_SHARDS).map(function (n) { return index.shard(n); }))
+        .then(function (shards) {
+          shards.forEach(function (shard) {
+            for (var t in shard) {
+              if (t.slice(0, head.length) !== head) continue;
+              var d = editDistance(chars, Array.from(t), edits);
+              if (d <= edits) add(t, d === 1 ? 0.5 : 0.3, 'typo');
+            }
+          });
+          return found;
+        });
+    });
+  }
 
-  /* Returns { total, results: [{ doc, ref, score }], needles } with one result per page. */
-  Searcher.prototype.search = function (query) {
-    var q = this.parse(query);
-    if (!q.terms.length) return { total: 0, results: [], needles: q.needles, empty: true };
-    var self = this, scores = null;
-    for (var ti = 0; ti < q.terms.length; ti++) {
-      var termScores = new Map();
-      this.expand(q.terms[ti]).forEach(function (weight, t) {
-        self.fields.forEach(function (field) {
-          var node = self.node(field, t);
-          if (!node || !node.docs || !node.df) return;
-          var idf = 1 + Math.log(self.n / (node.df + 1));
-          for (var ref in node.docs) {
-            if (scores && !scores.has(ref)) continue;
-            var len = self.info[ref][field] || 1;
-            var s = BOOST[field] * weight * node.docs[ref].tf * idf * idf / Math.sqrt(len);
-            termScores.set(ref, (termScores.get(ref) || 0) + s);
+  function idf(n, df) { return 1 + Math.log(n / (df + 1)); }
+
+  /* Scores of one unit: { scores: Map page -> score, exact: Map page -> bool, terms: [matched terms] } */
+  function scoreUnit(index, unit) {
+    var n = index.metaData.pages;
+    if (unit.kind === 'run') {
+      return Promise.all(unit.bigrams.map(function (b) {
+        return index.shard(index.shardOf(b)).then(function (shard) { return index.postings(b, shard); });
+      })).then(function (lists) {
+        var scores = new Map(), found = new Map();
+        lists.forEach(function (p) {
+          if (!p) return;
+          var f = idf(n, p.pages.length);
+          for (var i = 0; i < p.pages.length; i++) {
+            var page = p.pages[i];
+            scores.set(page, (scores.get(page) || 0) + p.weights[i] * f * f);
+            found.set(page, (found.get(page) || 0) + 1);
           }
         });
+        var total = unit.bigrams.length;
+        var out = new Map(), exact = new Map();
+        found.forEach(function (count, page) {
+          if (count === total) { out.set(page, scores.get(page)); exact.set(page, true); }
+        });
+        // No page has every bigram: a run of 5+ characters may have a typo (each typed wrong
+        // character spoils up to two bigrams).
+        var edits = allowedEdits(Array.from(unit.text).length);
+        if (!out.size && edits) {
+          found.forEach(function (count, page) {
+            if (count >= total - 2 * edits && count > total / 2) out.set(page, scores.get(page) * 0.5 * count / total);
+          });
+        }
+        return { scores: out, exact: exact, terms: [] };
       });
-      if (scores) termScores.forEach(function (s, ref) { termScores.set(ref, s + scores.get(ref)); });
-      scores = termScores;
-      if (!scores.size) break;
     }
-    var byPage = new Map();
-    scores.forEach(function (score, ref) {
-      for (var i = 0; i < q.phrases.length; i++) if (self.foldedText(ref).indexOf(q.phrases[i]) >= 0) score *= 2;
-      var page = self.docs[ref].url.split('#')[0];
-      var best = byPage.get(page);
-      if (!best || score > best.score || (score === best.score && +ref < +best.ref)) byPage.set(page, { ref: ref, score: score, doc: self.docs[ref] });
+    return expandUnit(index, unit).then(function (expansions) {
+      var terms = Array.from(expansions.keys());
+      return Promise.all(terms.map(function (t) {
+        return index.shard(index.shardOf(t)).then(function (shard) { return index.postings(t, shard); });
+      })).then(function (lists) {
+        var scores = new Map(), exact = new Map();
+        lists.forEach(function (p, i) {
+          if (!p) return;
+          var info = expansions.get(terms[i]), f = idf(n, p.pages.length);
+          for (var k = 0; k < p.pages.length; k++) {
+            var page = p.pages[k], s = p.weights[k] * info[0] * f * f;
+            if (!(scores.get(page) >= s)) scores.set(page, s);
+            if (info[1] !== 'typo') exact.set(page, true);
+          }
+        });
+        unit.matchedTerms = terms;
+        return { scores: scores, exact: exact, terms: terms };
+      });
     });
-    var results = Array.from(byPage.values()).sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
-    return { total: results.length, results: results.slice(0, MAX_RESULTS), needles: q.needles };
-  };
+  }
+
+  /* Runs one query: { total, partial, ranked: [{ page, score, matched }], units, terms } */
+  function rank(index, query) {
+    var units = parseQuery(query, index.pipe, index.stemming);
+    if (!units.length) return Promise.resolve({ total: 0, ranked: [], units: units, terms: [], empty: true });
+    return Promise.all(units.map(function (u) { return scoreUnit(index, u); })).then(function (per) {
+      var pages = new Map();
+      per.forEach(function (r) {
+        r.scores.forEach(function (s, page) {
+          var e = pages.get(page);
+          if (!e) pages.set(page, e = { page: page, score: 0, matched: 0 });
+          e.score += s;
+          e.matched++;
+        });
+      });
+      var all = Array.from(pages.values());
+      var complete = all.filter(function (e) { return e.matched === units.length; });
+      var partial = !complete.length && all.length > 0 && units.length > 1;
+      var list = complete.length ? complete : partial ? all : [];
+      list.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.page - b.page; });
+      var terms = [];
+      per.forEach(function (r) { terms.push.apply(terms, r.terms); });
+      return { total: list.length, partial: partial, ranked: list, units: units, terms: terms };
+    });
+  }
+
+  /* The folded text of a chunk as units: its CJK runs, and its words' terms in order (CJK runs
+   * leave a gap), to find phrases: query runs inside text runs, query words in sequence. */
+  function chunkUnits(text, pipe) {
+    var runs = [], words = [];
+    scan(text, function (run) { runs.push(run.join('')); words.push('\u0000'); }, function (word) {
+      var t = pipe(word);
+      if (t !== null) words.push(t);
+    });
+    return { runs: runs, words: words };
+  }
+
+  /* How a chunk's text matches the query: hits (query units found) and phrases (CJK runs found
+   * whole, rather than as scattered bigrams; the query's words found in order). */
+  function chunkMatch(text, q, pipe) {
+    var cu = chunkUnits(text, pipe), hits = 0, phrases = 0;
+    var wordSet = new Set(cu.words);
+    q.units.forEach(function (u) {
+      if (u.kind === 'run' || u.kind === 'char') {
+        if (cu.runs.some(function (r) { return r.indexOf(u.text) >= 0; })) {
+          hits++;
+          if (u.kind === 'run') phrases++;
+        }
+      } else if (wordSet.has(u.text) || (u.matchedTerms || []).some(function (t) { return wordSet.has(t); })) {
+        hits++;
+      }
+    });
+    var words = q.units.filter(function (u) { return u.kind === 'word'; }).map(function (u) { return u.text; });
+    if (words.length > 1 && cu.words.join(' ').indexOf(words.join(' ')) >= 0) phrases++;
+    return { hits: hits, phrases: phrases };
+  }
+
+  /* Searches `index` for `query`: the ranked pages with, for those shown, their fragment, the
+   * best chunk (heading) and the phrase bonus applied. */
+  function search(index, query, aliasMap) {
+    return index.meta().then(function () {
+      var queries = [query], key = tokenize(query).map(index.pipe).filter(function (t) { return t !== null; }).join(' ');
+      var aliases = aliasMap || index.metaData.aliases || {};
+      if (Object.prototype.hasOwnProperty.call(aliases, key)) queries.push(aliases[key]);
+      return Promise.all(queries.map(function (q) { return rank(index, q); }));
+    }).then(function (runs) {
+      var q = runs[0];
+      // An alias's pages join the query's own, with what they match highlighted too.
+      for (var i = 1; i < runs.length; i++) {
+        var extra = runs[i], byPage = new Map(q.ranked.map(function (e) { return [e.page, e]; }));
+        if (q.partial && !extra.partial && extra.total) { q.ranked = []; byPage = new Map(); q.partial = false; }
+        extra.ranked.forEach(function (e) {
+          var mine = byPage.get(e.page);
+          if (!mine) { q.ranked.push(e); byPage.set(e.page, e); } else if (e.score > mine.score) mine.score = e.score;
+        });
+        q.units = q.units.concat(extra.units);
+        q.terms = q.terms.concat(extra.terms);
+        q.ranked.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.page - b.page; });
+        q.total = q.ranked.length;
+        q.empty = q.empty && extra.empty;
+      }
+      var shown = q.ranked.slice(0, MAX_RESULTS);
+      return Promise.all(shown.map(function (e) { return index.fragment(e.page); })).then(function (fragments) {
+        var results = shown.map(function (e, i) {
+          var f = fragments[i], best = 0, bestScore = -1, phrases = chunkMatch(f.title, q, index.pipe).phrases;
+          f.chunks.forEach(function (c, k) {
+            var m = chunkMatch(c[1] + '\n' + c[2], q, index.pipe);
+            if (m.hits + m.phrases > bestScore) { best = k; bestScore = m.hits + m.phrases; }
+            if (m.phrases > phrases) phrases = m.phrases;
+          });
+          var chunk = f.chunks[best] || ['', '', ''];
+          return {
+            page: e.page, score: e.score * (1 + 0.5 * phrases),
+            url: f.url + (chunk[0] ? '#' + chunk[0] : ''),
+            title: f.title, heading: chunk[1], section: f.section, body: chunk[2]
+          };
+        });
+        results.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+        return { total: q.total, partial: q.partial, results: results, query: q, empty: q.empty };
+      });
+    });
+  }
 
   // ---- highlighting ----
 
-  /* Folds text one character at a time, keeping for each folded UTF-16 unit its source offset. */
+  /* Folds text one code point at a time, keeping for each folded code point its source offset. */
   function foldWithMap(text) {
-    var folded = '', map = [];
+    var chars = [], map = [];
     for (var i = 0; i < text.length;) {
-      var cp = text.codePointAt(i), ch = String.fromCodePoint(cp), f = fold(ch);
-      for (var u = 0; u < f.length; u++) map.push(i);
-      folded += f;
+      var cp = text.codePointAt(i), ch = String.fromCodePoint(cp);
+      Array.from(fold(ch)).forEach(function (f) { chars.push(f); map.push(i); });
       i += ch.length;
     }
     map.push(text.length);
-    return { text: folded, map: map };
+    return { chars: chars, map: map };
   }
 
-  /* Ranges [start, end) of `text` to mark for the folded needles. Latin needles match at a word
-   * start and the mark runs to the end of the word. */
-  function findRanges(text, needles) {
+  /* Ranges [start, end) of `text` to mark for the query: words whose term is one the query
+   * matched (exactly, as a prefix, a typo or a spelling variant), and in CJK runs the query's
+   * runs (or, when a run is not there whole, its bigrams). */
+  function findRanges(text, q, pipe) {
     var fm = foldWithMap(text), ranges = [];
-    needles.forEach(function (needle) {
-      if (!needle) return;
-      var latin = isWord(Array.from(needle)[0]);
-      for (var at = fm.text.indexOf(needle); at >= 0; at = fm.text.indexOf(needle, at + 1)) {
-        var end = at + needle.length;
-        if (latin) {
-          if (at > 0 && isWord(String.fromCodePoint(fm.text.codePointAt(at - 1)))) continue;
-          while (end < fm.text.length && isWord(String.fromCodePoint(fm.text.codePointAt(end)))) end++;
-        }
-        ranges.push([fm.map[at], fm.map[end]]);
+    var terms = new Set(q.terms);
+    q.units.forEach(function (u) { if (u.kind === 'word') terms.add(u.text); });
+    var prefixes = q.units.filter(function (u) { return u.kind === 'word' && u.prefix && Array.from(u.text).length >= 2; });
+    var runs = q.units.filter(function (u) { return u.kind !== 'word'; });
+    scan('', function (run, from, to, at) {
+      var s = run.join('');
+      runs.forEach(function (u) {
+        var needles = s.indexOf(u.text) >= 0 || u.kind === 'char' ? [u.text] : u.bigrams;
+        needles.forEach(function (needle) {
+          for (var pos = s.indexOf(needle); pos >= 0; pos = s.indexOf(needle, pos + 1)) {
+            var first = at[Array.from(s.slice(0, pos)).length];
+            var last = at[Array.from(s.slice(0, pos)).length + Array.from(needle).length - 1];
+            ranges.push([fm.map[first], fm.map[last + 1]]);
+          }
+        });
+      });
+    }, function (word, from, to) {
+      var t = pipe(word);
+      var hit = t !== null && terms.has(t);
+      if (!hit) {
+        var folded = trimmer(word);
+        hit = prefixes.some(function (u) { return folded.slice(0, u.text.length) === u.text || (t && t.slice(0, u.text.length) === u.text); });
       }
-    });
+      if (hit) ranges.push([fm.map[from], fm.map[to]]);
+    }, fm.chars);
     ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     var merged = [];
     ranges.forEach(function (r) {
@@ -364,8 +713,8 @@
   }
 
   /* Snippet of `text` around the first match: [{ text, mark }] segments. */
-  function snippet(text, needles, width) {
-    var ranges = findRanges(text, needles);
+  function snippet(text, q, pipe, width) {
+    var ranges = findRanges(text, q, pipe);
     var from = 0, to = text.length;
     if (text.length > width) {
       var first = ranges.length ? ranges[0][0] : 0;
@@ -376,7 +725,7 @@
       var sp = text.slice(from, from + 20).search(/\s/);
       if (from > 0 && sp >= 0 && (!ranges.length || from + sp < ranges[0][0])) from += sp + 1;
       var back = text.slice(Math.max(from, to - 20), to).search(/\s\S*$/);
-      if (to < text.length && back >= 0) to = Math.max(from, to - 20) + back;
+      if (to < text.length && back >= 0 && (!ranges.length || Math.max(from, to - 20) + back >= ranges[0][1])) to = Math.max(from, to - 20) + back;
       if (from > 0 && /[\uDC00-\uDFFF]/.test(text[from])) from--;
       if (to < text.length && /[\uDC00-\uDFFF]/.test(text[to])) to++;
     }
@@ -394,6 +743,32 @@
     return parts;
   }
 
+  // ---- loading from file:// ----
+
+  /* Loads index files as <script>s: each calls window.nenpoSearch(key, data). */
+  function scriptLoader(doc, win, root) {
+    var waiting = new Map();
+    var previous = win.nenpoSearch;
+    win.nenpoSearch = function (key, data) {
+      var w = waiting.get(key);
+      if (w) { waiting.delete(key); w.resolve(data); } else if (typeof previous === 'function') previous(key, data);
+    };
+    return function (key) {
+      return new Promise(function (resolve, reject) {
+        waiting.set(key, { resolve: resolve });
+        var script = doc.createElement('script');
+        script.src = root + key + '.js';
+        script.async = true;
+        script.onload = function () {
+          script.remove();
+          if (waiting.has(key)) { waiting.delete(key); reject(new Error(key + '.js registered nothing')); }
+        };
+        script.onerror = function () { script.remove(); waiting.delete(key); reject(new Error('cannot load ' + key + '.js')); };
+        doc.head.appendChild(script);
+      });
+    };
+  }
+
   // ---- user interface ----
 
   var MESSAGES = {
@@ -402,6 +777,7 @@
       failed: '検索インデックスを読み込めませんでした。',
       count: function (n) { return n + '件見つかりました'; },
       more: function (n, shown) { return n + '件見つかりました（上位' + shown + '件を表示）'; },
+      partial: function (n) { return 'すべての言葉を含むページはありません。多くの言葉を含むページを表示しています（' + n + '件）'; },
       none: function (q) { return '「' + q + '」に一致するページはありません。言葉を減らすか、別の言葉で検索してください。'; }
     },
     en: {
@@ -409,6 +785,7 @@
       failed: 'The search index could not be loaded.',
       count: function (n) { return n === 1 ? '1 result' : n + ' results'; },
       more: function (n, shown) { return n + ' results (top ' + shown + ' shown)'; },
+      partial: function (n) { return 'No page has every word; showing the pages with most of them (' + n + ').'; },
       none: function (q) { return 'No pages match \u201c' + q + '\u201d. Try fewer or different words.'; }
     }
   };
@@ -435,8 +812,10 @@
     if (!input || !list || !status) return;
     var lang = form.getAttribute('data-search-lang');
     var root = form.getAttribute('data-search-root') || '';
+    var prefix = form.getAttribute('data-search-index') || 'search/' + lang;
     var msg = MESSAGES[lang] || MESSAGES.en;
-    var searcher = null, loading = false, failed = false;
+    var index = new Index(prefix, scriptLoader(doc, win, root));
+    var ready = false, failed = false, latest = 0;
     form.hidden = false;
 
     function setStatus(text) { if (status.textContent !== text) status.textContent = text; }
@@ -447,40 +826,47 @@
     }
 
     function render() {
-      var query = input.value;
+      var query = input.value, ticket = ++latest;
       if (!query.trim()) { clearResults(); setStatus(''); done(query, 0); return; }
-      if (failed) { clearResults(); setStatus(msg.failed); return; }
-      if (!searcher) { setStatus(msg.loading); load(); return; }
-      var found = searcher.search(query);
-      clearResults();
-      if (!found.total) {
-        setStatus(msg.none(query.trim()));
-      } else {
-        list.appendChild(items(found));
-        list.hidden = false;
-        setStatus(found.total > found.results.length ? msg.more(found.total, found.results.length) : msg.count(found.total));
-      }
-      done(query, found.total);
+      if (failed) { clearResults(); setStatus(msg.failed); done(query, 0); return; }
+      if (!ready) setStatus(msg.loading);
+      search(index, query).then(function (found) {
+        if (ticket !== latest) return;
+        ready = true;
+        clearResults();
+        if (!found.total) {
+          setStatus(msg.none(query.trim()));
+        } else {
+          list.appendChild(items(found));
+          list.hidden = false;
+          setStatus(found.partial ? msg.partial(found.total)
+            : found.total > found.results.length ? msg.more(found.total, found.results.length) : msg.count(found.total));
+        }
+        done(query, found.total);
+      }, function () {
+        if (ticket !== latest) return;
+        fail();
+      });
     }
 
     function items(found) {
-      var frag = doc.createDocumentFragment();
+      var frag = doc.createDocumentFragment(), pipe = index.pipe;
       found.results.forEach(function (r) {
         var li = el(doc, 'li', 'search-results__item');
         var a = el(doc, 'a', 'search-results__link');
-        a.setAttribute('href', root + r.doc.url);
+        a.setAttribute('href', root + r.url);
         var title = el(doc, 'span', 'search-results__title');
-        appendParts(doc, title, snippet(r.doc.title, found.needles, 1e9));
+        appendParts(doc, title, snippet(r.title, found.query, pipe, 1e9));
         a.appendChild(title);
-        if (r.doc.heading) {
+        if (r.heading) {
           var heading = el(doc, 'span', 'search-results__heading');
-          appendParts(doc, heading, snippet(r.doc.heading, found.needles, 1e9));
+          appendParts(doc, heading, snippet(r.heading, found.query, pipe, 1e9));
           a.appendChild(heading);
         }
-        if (r.doc.section) a.appendChild(el(doc, 'span', 'search-results__section', r.doc.section));
-        if (r.doc.body) {
+        if (r.section) a.appendChild(el(doc, 'span', 'search-results__section', r.section));
+        if (r.body) {
           var snip = el(doc, 'span', 'search-results__snippet');
-          appendParts(doc, snip, snippet(r.doc.body, found.needles, lang === 'ja' ? 90 : 160));
+          appendParts(doc, snip, snippet(r.body, found.query, pipe, lang === 'ja' ? 90 : 160));
           a.appendChild(snip);
         }
         li.appendChild(a);
@@ -496,31 +882,19 @@
     }
 
     function load() {
-      if (searcher || loading || failed) return;
-      var store = win.SEARCH_INDEX && win.SEARCH_INDEX[lang];
-      if (store) { ready(store); return; }
-      loading = true;
-      var script = doc.createElement('script');
-      script.src = root + 'search-index.' + lang + '.js';
-      script.async = true;
-      script.onload = function () {
-        loading = false;
-        var json = win.SEARCH_INDEX && win.SEARCH_INDEX[lang];
-        if (json) ready(json); else fail();
-      };
-      script.onerror = function () { loading = false; fail(); };
-      doc.head.appendChild(script);
+      if (ready || failed) return;
+      index.meta().then(function () {
+        ready = true;
+        form.setAttribute('data-search-state', 'ready');
+      }, fail);
     }
 
-    function ready(json) {
-      try { searcher = new Searcher(json); } catch (e) { fail(); return; }
-      // Warm up (regular expressions, JIT) so that the reader's first key is as fast as the rest.
-      items(searcher.search('a')); items(searcher.search('\u306e'));
-      form.setAttribute('data-search-state', 'ready');
-      if (input.value.trim()) render();
+    function fail() {
+      failed = true;
+      form.setAttribute('data-search-state', 'failed');
+      clearResults();
+      if (input.value.trim()) { setStatus(msg.failed); done(input.value, 0); }
     }
-
-    function fail() { failed = true; form.setAttribute('data-search-state', 'failed'); if (input.value.trim()) render(); }
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll('a')); }
 
@@ -574,7 +948,9 @@
   }
 
   return {
-    TOKENIZER: TOKENIZER, fold: fold, tokenize: tokenize, stem: stem, runPipeline: runPipeline,
-    Searcher: Searcher, snippet: snippet, start: start
+    FORMAT: FORMAT, TOKENIZER: TOKENIZER, FIELDS: FIELDS, fold: fold, tokenize: tokenize, stem: stem,
+    spellingVariant: spellingVariant, runPipeline: runPipeline, makePipeline: makePipeline,
+    decodePostings: decodePostings, weight: weight, pageWeights: pageWeights, editDistance: editDistance,
+    Index: Index, search: search, findRanges: findRanges, snippet: snippet, start: start
   };
 }));

@@ -1,0 +1,247 @@
+//! Search: the index stage. From the model's text (each page's plain text cut at its headings by
+//! the parse stage, and the text of the records it shows), one index per language:
+//!
+//! - [`tokenize`]: text → tokens, one definition for every language, mirrored by the client;
+//! - [`pipeline`]: what each language does to its tokens (English: stop words, spelling
+//!   variants, stemming);
+//! - [`postings`]: which pages hold each term, and how strongly;
+//! - [`format`]: the sharded index of self-registering scripts the theme's client loads from
+//!   `file://` (documented in `docs/search-format.md`);
+//! - [`elasticlunr`]: on request (`[search] format = "elasticlunr"`), a standard elasticlunr
+//!   index for a site's own elasticlunr.js client.
+//!
+//! [`build_index`] takes any list of pages and an output prefix, so one site can have several
+//! indexes (per language, per edition).
+
+pub mod elasticlunr;
+pub mod format;
+pub mod pipeline;
+pub mod postings;
+pub mod tokenize;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+use crate::config::SearchFormat;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::parse;
+use crate::site::{Page, Site};
+
+/// One page as search sees it.
+#[derive(Clone, Debug)]
+pub struct SearchPage<'a> {
+    /// URL relative to the site root, e.g. `"ja/pharmaceuticals/approvals/index.html"`.
+    pub url: &'a str,
+    pub title: &'a str,
+    /// Title of the page's section (`""` for the home page and top-level sections).
+    pub section: &'a str,
+    /// The page's text: its body section by section, then one section per record it shows.
+    pub sections: Vec<Section<'a>>,
+}
+
+/// The text under one heading; `id` is the heading's anchor (`None`: the top of the page).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub heading: Cow<'a, str>,
+    pub body: Cow<'a, str>,
+}
+
+/// Every file of the search indexes: `(path in the output, contents)`.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// The index stage: one index per language of the site, under `search/<lang>/`.
+pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
+    let results: Vec<(String, Result<Files, String>)> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| {
+            let pages = pages_of(site, lang);
+            let aliases = aliases_of(site, lang);
+            let prefix = format!("search/{lang}");
+            let built = build_index(lang, &pages, &aliases, &prefix, site.config.search.format);
+            (prefix, built)
+        })
+        .collect();
+    let mut files = Files::new();
+    for (prefix, result) in results {
+        match result {
+            Ok(mut built) => {
+                for warning in format::size_warnings(&built) {
+                    diags.push(Diagnostic::warning(format!("{prefix}/"), warning));
+                }
+                files.append(&mut built);
+            }
+            Err(e) => diags.push(Diagnostic::error(format!("{prefix}/"), e)),
+        }
+    }
+    files
+}
+
+/// One index over `pages` in language `lang`, its files named `<prefix>/…`: the sharded index,
+/// and the elasticlunr one when the site asks for it.
+pub fn build_index(
+    lang: &str,
+    pages: &[SearchPage],
+    aliases: &BTreeMap<String, String>,
+    prefix: &str,
+    requested: SearchFormat,
+) -> Result<Files, String> {
+    if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!("search index: invalid language code {lang:?}"));
+    }
+    let mut order: Vec<&SearchPage> = pages.iter().collect();
+    order.sort_by(|a, b| a.url.cmp(b.url));
+    if let Some(pair) = order.windows(2).find(|pair| pair[0].url == pair[1].url) {
+        return Err(format!(
+            "search index ({lang}): two pages have the URL {:?}",
+            pair[0].url
+        ));
+    }
+    let postings = postings::build(lang, &order);
+    let mut files = format::write(lang, prefix, &order, &postings, aliases);
+    if requested == SearchFormat::Elasticlunr {
+        files.push((
+            format!("{prefix}/elasticlunr.json"),
+            elasticlunr::build(lang, &order).into_bytes(),
+        ));
+    }
+    Ok(files)
+}
+
+/// The pages of one language with their text from the model.
+pub fn pages_of<'a>(site: &'a Site, lang: &'a str) -> Vec<SearchPage<'a>> {
+    site.pages_in(lang)
+        .map(|page| SearchPage {
+            url: &page.url,
+            title: &page.front.title,
+            section: page
+                .parent
+                .as_ref()
+                .filter(|k| k.as_str() != "_index.md")
+                .and_then(|k| site.page(lang, k))
+                .map_or("", |s| s.front.title.as_str()),
+            sections: sections_of(site, page),
+        })
+        .collect()
+}
+
+/// The page's body sections, then each record it shows under a heading with the record's anchor,
+/// so that a match in a table points at the table.
+fn sections_of<'a>(site: &'a Site, page: &'a Page) -> Vec<Section<'a>> {
+    let mut sections: Vec<Section> = page
+        .plain_text
+        .iter()
+        .map(|s| Section {
+            id: s.id.as_deref().map(Cow::Borrowed),
+            heading: Cow::Borrowed(&s.heading),
+            body: Cow::Borrowed(&s.body),
+        })
+        .collect();
+    for id in &page.front.records {
+        let Some(record) = site.records.get(id).and_then(|r| r.by_lang.get(&page.lang)) else {
+            continue;
+        };
+        let title = record.get("title").and_then(Json::as_str).unwrap_or("");
+        let mut words = Vec::new();
+        // The record's own title is the heading; titles inside its rows are text.
+        if let Json::Object(fields) = record {
+            for (key, value) in fields.iter().filter(|(key, _)| key.as_str() != "title") {
+                if !is_setting(key) {
+                    collect_text(value, &mut words);
+                }
+            }
+        }
+        sections.push(Section {
+            id: Some(Cow::Owned(parse::record::anchor(id))),
+            heading: Cow::Borrowed(title),
+            body: Cow::Owned(words.join(" ")),
+        });
+    }
+    sections
+}
+
+/// Ids, anchors, column keys, chart settings and search aliases are not reader-visible text.
+fn is_setting(key: &str) -> bool {
+    matches!(
+        key,
+        "id" | "anchor" | "chart" | "key" | "source_pages" | "aliases"
+    )
+}
+
+/// The texts and numbers of a record value, in order (numbers as written in the record).
+fn collect_text<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
+    match value {
+        Json::String(s) => out.push(Cow::Borrowed(s)),
+        Json::Number(n) => out.push(Cow::Owned(n.to_string())),
+        Json::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
+        Json::Object(map) => {
+            for (key, v) in map {
+                if !is_setting(key) {
+                    collect_text(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Other names of the glossary's terms, for the index in `lang`: each term's `aliases` and its
+/// names in the other languages, keyed by their tokens in `lang`'s pipeline ([`alias_key`]),
+/// each leading to the term's name in `lang`.
+pub fn aliases_of(site: &Site, lang: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(folder) = &site.config.abbreviations else {
+        return out;
+    };
+    let prefix = format!("{folder}/");
+    for record in site.records.values().filter(|r| r.id.starts_with(&prefix)) {
+        let Some(Json::Array(terms)) = record.by_lang.get(lang).and_then(|r| r.get("terms")) else {
+            continue;
+        };
+        for (i, term) in terms.iter().enumerate() {
+            let Some(name) = term.get("term").and_then(Json::as_str) else {
+                continue;
+            };
+            let own_key = alias_key(lang, name);
+            // The same term in every language: its name there and its aliases.
+            for other in record.by_lang.values() {
+                let Some(entry) = other.get("terms").and_then(|t| t.get(i)) else {
+                    continue;
+                };
+                let names = entry.get("term").into_iter().chain(
+                    entry
+                        .get("aliases")
+                        .and_then(Json::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
+                for alias in names.filter_map(Json::as_str) {
+                    let key = alias_key(lang, alias);
+                    if !key.is_empty() && key != own_key {
+                        out.entry(key).or_insert_with(|| name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a query and an alias are compared: their tokens after the pipeline, joined by spaces
+/// (the client computes the same from what the reader typed).
+pub fn alias_key(lang: &str, text: &str) -> String {
+    let pipeline = pipeline::pipeline(lang, pipeline::Flavour::Site);
+    tokenize::tokenize(text)
+        .iter()
+        .filter_map(|t| pipeline::run(&pipeline, t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests;

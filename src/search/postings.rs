@@ -1,0 +1,197 @@
+//! Postings: for every term, the pages that hold it and a weight saying how strongly.
+//!
+//! A page's weight for a term sums, over its fields, `boost × √(count in the field) / √(tokens in
+//! the field)` (elasticlunr's tf and length normalisation, per page rather than per heading), and
+//! is stored as a whole number of hundredths, at least 1. The client multiplies it by the term's
+//! idf at query time. `tests/browser/tokenizer.test.mjs` recomputes every weight from the text
+//! the index ships, with the client's tokenizer, and must find the same numbers.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::pipeline::{self, Flavour};
+use super::tokenize::tokenize_each;
+use super::SearchPage;
+
+/// The fields of a page, in the order weights are summed, with their boosts.
+pub const FIELDS: [(&str, f64); 4] = [
+    ("title", 4.0),
+    ("heading", 2.0),
+    ("section", 0.5),
+    ("body", 1.0),
+];
+
+/// One term and its postings: `(page number, weight)`, page numbers ascending.
+#[derive(Debug)]
+pub struct Term {
+    pub text: String,
+    pub pages: Vec<(u32, u32)>,
+}
+
+/// Every term of an index, sorted by UTF-16 code units (the order of JavaScript's `<`, which
+/// the client's binary search over shard boundaries uses).
+#[derive(Debug)]
+pub struct Postings {
+    pub terms: Vec<Term>,
+}
+
+/// Pages processed together, sharing one cache of what the pipeline makes of each token.
+const BATCH: usize = 64;
+
+/// What a batch of pages gives: its own term table and, per page, `(term in that table, weight)`.
+struct Batch {
+    terms: Vec<String>,
+    pages: Vec<Vec<(u32, u32)>>,
+}
+
+/// The postings of `pages` (in the order given: page `i` is `pages[i]`).
+pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
+    let batches: Vec<Batch> = pages
+        .par_chunks(BATCH)
+        .map(|batch| index_batch(lang, batch))
+        .collect();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut page = 0u32;
+    for batch in batches {
+        let global: Vec<u32> = batch
+            .terms
+            .into_iter()
+            .map(|text| {
+                *ids.entry(text).or_insert_with_key(|text| {
+                    terms.push(Term {
+                        text: text.clone(),
+                        pages: Vec::new(),
+                    });
+                    (terms.len() - 1) as u32
+                })
+            })
+            .collect();
+        for weights in batch.pages {
+            for (local, weight) in weights {
+                terms[global[local as usize] as usize]
+                    .pages
+                    .push((page, weight));
+            }
+            page += 1;
+        }
+    }
+    terms.sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
+    Postings { terms }
+}
+
+fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
+    let pipeline = pipeline::pipeline(lang, Flavour::Site);
+    // Per token from the tokenizer: its term in the batch's table (`None`: the pipeline drops it).
+    let mut piped: HashMap<String, Option<u32>> = HashMap::new();
+    let mut batch = Batch {
+        terms: Vec::new(),
+        pages: Vec::with_capacity(pages.len()),
+    };
+    let mut term_ids: HashMap<String, u32> = HashMap::new();
+    let mut counts: HashMap<u32, [u32; 4]> = HashMap::new();
+    for page in pages {
+        counts.clear();
+        let mut lengths = [0u32; 4];
+        for (field, text) in field_texts(page) {
+            tokenize_each(text, |raw| {
+                let id = match piped.get(raw) {
+                    Some(&id) => id,
+                    None => {
+                        let id = pipeline::run(&pipeline, raw).map(|term| {
+                            *term_ids.entry(term).or_insert_with_key(|term| {
+                                batch.terms.push(term.clone());
+                                (batch.terms.len() - 1) as u32
+                            })
+                        });
+                        piped.insert(raw.to_string(), id);
+                        id
+                    }
+                };
+                if let Some(id) = id {
+                    counts.entry(id).or_default()[field] += 1;
+                    lengths[field] += 1;
+                }
+            });
+        }
+        let mut weights: Vec<(u32, u32)> = counts
+            .iter()
+            .map(|(&id, per_field)| (id, weight(per_field, &lengths)))
+            .collect();
+        weights.sort_unstable();
+        batch.pages.push(weights);
+    }
+    batch
+}
+
+/// Each text of a page with its field number: the title, every heading, the section title, every
+/// body. Texts are tokenized one by one (a CJK run never spans two headings).
+pub fn field_texts<'a>(page: &'a SearchPage) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+    std::iter::once((0, page.title))
+        .chain(page.sections.iter().map(|s| (1, s.heading.as_ref())))
+        .chain(std::iter::once((2, page.section)))
+        .chain(page.sections.iter().map(|s| (3, s.body.as_ref())))
+}
+
+/// The stored weight of a term in a page, from its count and the length of each field.
+pub fn weight(counts: &[u32; 4], lengths: &[u32; 4]) -> u32 {
+    let mut w = 0.0f64;
+    for (field, &(_, boost)) in FIELDS.iter().enumerate() {
+        if counts[field] > 0 {
+            w += boost * f64::from(counts[field]).sqrt() / f64::from(lengths[field]).sqrt();
+        }
+    }
+    ((w * 100.0).round() as u32).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Section;
+    use std::borrow::Cow;
+
+    fn page<'a>(url: &'a str, title: &'a str, body: &'a str) -> SearchPage<'a> {
+        SearchPage {
+            url,
+            title,
+            section: "",
+            sections: vec![Section {
+                id: None,
+                heading: Cow::Borrowed(""),
+                body: Cow::Borrowed(body),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_title_match_weighs_more_than_a_body_match() {
+        let a = page("a", "Vaccines", "research on genomes");
+        let b = page("b", "Genomes", "vaccines research");
+        let postings = build("en", &[&a, &b]);
+        let term = |t: &str| postings.terms.iter().find(|x| x.text == t).unwrap();
+        let vaccin = &term("vaccin").pages;
+        assert_eq!(vaccin.len(), 2);
+        assert!(vaccin[0].1 > vaccin[1].1, "{vaccin:?}");
+        assert_eq!(
+            term("research")
+                .pages
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [0, 1]
+        );
+        assert_eq!(weight(&[1, 0, 0, 0], &[1, 0, 0, 0]), 400);
+        assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 400]), 5);
+        assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 1_000_000]), 1);
+    }
+
+    #[test]
+    fn terms_are_in_utf16_order() {
+        // U+FA0E sorts after U+20BB7 in UTF-16 (a surrogate pair) but before it in UTF-8.
+        let a = page("a", "\u{FA0E}", "𠮷");
+        let postings = build("ja", &[&a]);
+        let texts: Vec<&str> = postings.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["𠮷", "\u{FA0E}"]);
+    }
+}

@@ -1,0 +1,214 @@
+//! The tokenizer: text → search tokens, the same for every language, mirrored token for token by
+//! `tokenize` in `themes/*/static/search.js` (`tests/browser/tokenizer.test.mjs` proves it on the
+//! golden fixture and on every page of the built index).
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// Name of the tokenizer, written into every index so that a client refuses an index it does not
+/// understand. Change it whenever [`tokenize`] (or a pipeline) changes its output.
+pub const TOKENIZER: &str = "nenpo-tokenizer-2";
+
+/// Splits text into search tokens.
+///
+/// 1. Fold: NFKC (full-width Latin and digits to ASCII, half-width kana to full-width), then
+///    lower-case.
+/// 2. A run of CJK characters (kana, the prolonged sound mark, ideographs, hangul) continues
+///    across spaces and middle dots (`吉崎 歩` = `吉崎歩`, `ゲノム・データ` = `ゲノムデータ`). In
+///    the run, katakana become hiragana, small kana become large ones and the prolonged sound
+///    mark `ー` is dropped (`コンピューター` = `コンピュータ` = `こんぴゅた`). The run gives
+///    its character bigrams, then its last character alone, so that every character of the text
+///    starts some token and a one-character query can match as a prefix.
+/// 3. A run of other letters and digits (Unicode Alphabetic or Numeric) is one word; an
+///    apostrophe between two such characters is dropped (`AMED's` → `ameds`), and so is a comma
+///    between two digits (`2,964` → `2964`).
+/// 4. Everything else separates tokens.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    tokenize_each(text, |token| tokens.push(token.to_string()));
+    tokens
+}
+
+/// [`tokenize`], handing each token to `emit` instead of collecting them.
+pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
+    let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut token = String::new();
+    let mut run: Vec<char> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_cjk(c) {
+            run.clear();
+            while i < chars.len() {
+                let c = chars[i];
+                if is_cjk(c) {
+                    if let Some(k) = fold_kana(c) {
+                        run.push(k);
+                    }
+                    i += 1;
+                } else if is_joiner(c) {
+                    // Joiners inside a name: skip them when CJK text follows.
+                    let mut j = i;
+                    while j < chars.len() && is_joiner(chars[j]) {
+                        j += 1;
+                    }
+                    if j < chars.len() && is_cjk(chars[j]) {
+                        i = j;
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            for pair in run.windows(2) {
+                token.clear();
+                token.push(pair[0]);
+                token.push(pair[1]);
+                emit(&token);
+            }
+            if let Some(&last) = run.last() {
+                token.clear();
+                token.push(last);
+                emit(&token);
+            }
+        } else if is_word(c) {
+            token.clear();
+            while i < chars.len() {
+                let c = chars[i];
+                let next_is = |f: fn(char) -> bool| i + 1 < chars.len() && f(chars[i + 1]);
+                if is_word(c) {
+                    token.push(c);
+                    i += 1;
+                } else if is_apostrophe(c) && next_is(is_word) {
+                    i += 1;
+                } else if c == ','
+                    && token.ends_with(|p: char| p.is_ascii_digit())
+                    && next_is(|n| n.is_ascii_digit())
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            emit(&token);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// NFKC, then lower-case (skipping the normalization where it would change nothing).
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_lowercase()
+    } else {
+        text.nfkc().collect::<String>().to_lowercase()
+    }
+}
+
+/// Katakana → hiragana, small kana → large, `ー` → nothing; other characters unchanged.
+fn fold_kana(c: char) -> Option<char> {
+    let code = c as u32;
+    let hiragana = match code {
+        0x30FC => return None,
+        0x30A1..=0x30F6 | 0x30FD | 0x30FE => code - 0x60,
+        _ => code,
+    };
+    let large = match hiragana {
+        0x3041 | 0x3043 | 0x3045 | 0x3047 | 0x3049 | 0x3063 | 0x3083 | 0x3085 | 0x3087 | 0x308E => {
+            hiragana + 1
+        }
+        0x3095 => 0x304B,
+        0x3096 => 0x3051,
+        other => other,
+    };
+    char::from_u32(large)
+}
+
+/// What may stand between two parts of one CJK name: white space and middle dots.
+fn is_joiner(c: char) -> bool {
+    c.is_whitespace() || c == '\u{30FB}' || c == '\u{00B7}'
+}
+
+/// Letters and digits that are not CJK.
+pub fn is_word(c: char) -> bool {
+    !is_cjk(c) && c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Characters written without spaces between words (after NFKC).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007          // 々 〆 〇
+        | 0x3041..=0x3096        // hiragana
+        | 0x3099..=0x309F        // voicing marks, ゝ ゞ ゟ
+        | 0x30A1..=0x30FA        // katakana (without ゠ and the middle dot ・)
+        | 0x30FC..=0x30FF        // ー ヽ ヾ ヿ
+        | 0x31F0..=0x31FF        // small katakana for Ainu
+        | 0x3400..=0x4DBF        // CJK extension A
+        | 0x4E00..=0x9FFF        // CJK unified ideographs
+        | 0xAC00..=0xD7A3        // hangul syllables
+        | 0xF900..=0xFAFF        // CJK compatibility ideographs
+        | 0x20000..=0x3FFFF      // CJK extensions B and later
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_runs_give_bigrams_and_the_last_character() {
+        assert_eq!(tokenize("強皮症"), ["強皮", "皮症", "症"]);
+        assert_eq!(tokenize("薬"), ["薬"]);
+        assert_eq!(tokenize("令和３年度"), ["令和", "和", "3", "年度", "度"]);
+    }
+
+    #[test]
+    fn names_ignore_spaces_and_middle_dots() {
+        assert_eq!(tokenize("吉崎 歩"), tokenize("吉崎歩"));
+        assert_eq!(tokenize("ゲノム・データ"), tokenize("ゲノムデータ"));
+        assert_eq!(tokenize("ゲノム･データ"), tokenize("ゲノムデータ"));
+        // Between Latin words a middle dot still separates.
+        assert_eq!(tokenize("a・b"), ["a", "b"]);
+    }
+
+    #[test]
+    fn kana_fold_together() {
+        assert_eq!(tokenize("ガン"), tokenize("がん"));
+        assert_eq!(tokenize("ｶﾞﾝ"), tokenize("がん"));
+        assert_eq!(tokenize("コンピューター"), tokenize("コンピュータ"));
+        assert_eq!(tokenize("ウィルス"), tokenize("ウイルス"));
+        assert_eq!(tokenize("ー"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn width_case_and_number_separators_fold() {
+        assert_eq!(tokenize("ＡＭＥＤ"), tokenize("AMED"));
+        assert_eq!(tokenize("ｉＰＳ細胞"), ["ips", "細胞", "胞"]);
+        assert_eq!(tokenize("2,964"), ["2964"]);
+        assert_eq!(tokenize("２，９６４"), ["2964"]);
+        assert_eq!(tokenize("2,964件"), ["2964", "件"]);
+        assert_eq!(tokenize("a, 2"), ["a", "2"]);
+        assert_eq!(tokenize("1,234.5"), ["1234", "5"]);
+    }
+
+    #[test]
+    fn words_and_mixed_text() {
+        assert_eq!(
+            tokenize("COVID-19ワクチン"),
+            ["covid", "19", "わく", "くち", "ちん", "ん"]
+        );
+        assert_eq!(
+            tokenize("AMED's  approvals, 2021."),
+            ["ameds", "approvals", "2021"]
+        );
+        assert!(tokenize(" ・、。!? ").is_empty());
+    }
+}
