@@ -77,19 +77,17 @@ pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
             while i < chars.len() {
                 let c = chars[i];
                 let next_is = |f: fn(char) -> bool| i + 1 < chars.len() && f(chars[i + 1]);
+                // Dropped inside a word: an apostrophe between letters, a comma between digits.
+                let dropped = (is_apostrophe(c) && next_is(is_word))
+                    || (c == ','
+                        && token.ends_with(|p: char| p.is_ascii_digit())
+                        && next_is(|n| n.is_ascii_digit()));
                 if is_word(c) {
                     token.push(c);
-                    i += 1;
-                } else if is_apostrophe(c) && next_is(is_word) {
-                    i += 1;
-                } else if c == ','
-                    && token.ends_with(|p: char| p.is_ascii_digit())
-                    && next_is(|n| n.is_ascii_digit())
-                {
-                    i += 1;
-                } else {
+                } else if !dropped {
                     break;
                 }
+                i += 1;
             }
             emit(&token);
         } else {
