@@ -42,30 +42,182 @@ pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }
 
-/// Every file under `dir`, sorted by path, as (absolute path, path relative to `dir`).
-pub fn files_under(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
+/// Every file under `dir`, sorted by path, as (absolute path, path relative to `dir` in NFC), and
+/// the problems met on the way. Nothing is dropped in silence: a folder that cannot be read or a
+/// name that is not UTF-8 is an error; a skipped file (see [`skipped`]) or a symbolic link that
+/// leads out of the site folder `root` is a warning naming it. Links inside the site are followed.
+pub fn files_under(root: &Path, dir: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
+    let mut walk = Walk {
+        root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        shown_root: root.to_path_buf(),
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+    if dir.is_dir() {
+        walk.folder(dir, Path::new(""), 0);
     }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| !is_hidden(e.path().strip_prefix(dir).unwrap_or(e.path())))
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf();
-            (e.path().to_path_buf(), rel)
-        })
-        .collect()
+    walk.files.sort_by(|a, b| a.1.cmp(&b.1));
+    (walk.files, walk.problems)
 }
 
-/// Dot-files and editor backups are never content.
-fn is_hidden(rel: &Path) -> bool {
-    rel.components().any(|c| {
-        let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
-    })
+/// Why a file or folder name is never a source, or `None` when it may be one. The one rule for
+/// `build` and `serve`'s watcher.
+pub fn skipped(name: &str) -> Option<&'static str> {
+    const LEFTOVERS: [&str; 9] = [
+        ".bak",
+        ".orig",
+        ".rej",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".tmp",
+        ".part",
+        ".crdownload",
+    ];
+    let lower = name.to_ascii_lowercase();
+    if name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || LEFTOVERS.iter().any(|ext| lower.ends_with(ext))
+    {
+        Some("it looks like an editor's backup, swap or temporary file")
+    } else if name.starts_with('.') {
+        Some("names starting with a dot are hidden files, never published")
+    } else {
+        None
+    }
+}
+
+/// Links are followed this deep at most (a link to its own folder would never end).
+const MAX_DEPTH: usize = 32;
+
+struct Walk {
+    /// The site folder, resolved: links are followed only to targets inside it.
+    root: PathBuf,
+    shown_root: PathBuf,
+    files: Vec<(PathBuf, PathBuf)>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Walk {
+    fn shown(&self, path: &Path) -> String {
+        display_path(&self.shown_root, path)
+    }
+
+    /// Walks the folder at `path`, whose files are `rel/…` in the result.
+    fn folder(&mut self, path: &Path, rel: &Path, depth: usize) {
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.problems.push(
+                    Diagnostic::error(self.shown(path), format!("cannot read this folder: {e}"))
+                        .help(
+                        "make it readable (or move it out of the site): nothing in it can be built",
+                    ),
+                );
+                return;
+            }
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => names.push(entry.file_name()),
+                Err(e) => self.problems.push(
+                    Diagnostic::error(self.shown(path), format!("cannot read this folder: {e}"))
+                        .help("make it readable: nothing in it can be built"),
+                ),
+            }
+        }
+        names.sort();
+        for os_name in names {
+            let full = path.join(&os_name);
+            let Some(name) = os_name.to_str() else {
+                self.problems.push(
+                    Diagnostic::error(
+                        self.shown(&full),
+                        "the file name is not valid UTF-8",
+                    )
+                    .help("rename it using UTF-8 (most tools do; it was probably copied from an old archive)"),
+                );
+                continue;
+            };
+            // Pages pair across languages by name: `ガイド` typed on macOS (NFD) and on
+            // Windows (NFC) must be one name.
+            let name: String = unicode_normalization::UnicodeNormalization::nfc(name).collect();
+            if let Some(why) = skipped(&name) {
+                self.problems.push(
+                    Diagnostic::warning(self.shown(&full), format!("skipped: {why}"))
+                        .help("nothing to do if it is not meant to be part of the site; otherwise rename it"),
+                );
+                continue;
+            }
+            self.entry(&full, &rel.join(&name), depth);
+        }
+    }
+
+    fn entry(&mut self, full: &Path, rel: &Path, depth: usize) {
+        let meta = match std::fs::symlink_metadata(full) {
+            Ok(meta) => meta,
+            Err(e) => {
+                self.problems.push(
+                    Diagnostic::error(self.shown(full), format!("cannot read this file: {e}"))
+                        .help("check that it is readable"),
+                );
+                return;
+            }
+        };
+        if meta.file_type().is_symlink() {
+            let target = match full.canonicalize() {
+                Ok(target) => target,
+                Err(e) => {
+                    self.problems.push(
+                        Diagnostic::warning(
+                            self.shown(full),
+                            format!("skipped: a symbolic link whose target cannot be read ({e})"),
+                        )
+                        .help("fix or remove the link"),
+                    );
+                    return;
+                }
+            };
+            if !target.starts_with(&self.root) {
+                self.problems.push(
+                    Diagnostic::warning(
+                        self.shown(full),
+                        format!(
+                            "skipped: a symbolic link to {}, outside the site folder",
+                            target.display()
+                        ),
+                    )
+                    .help("links are followed only inside the site; copy the file into the site instead"),
+                );
+                return;
+            }
+            let circle = full
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|here| here.starts_with(&target));
+            if target.is_dir() && (circle || depth >= MAX_DEPTH) {
+                self.problems.push(
+                    Diagnostic::warning(
+                        self.shown(full),
+                        "skipped: symbolic links lead in a circle here",
+                    )
+                    .help("remove the link that points to a folder above it"),
+                );
+                return;
+            }
+            if target.is_dir() {
+                self.folder(full, rel, depth + 1);
+            } else if target.is_file() {
+                self.files.push((full.to_path_buf(), rel.to_path_buf()));
+            }
+        } else if meta.is_dir() {
+            self.folder(full, rel, depth);
+        } else if meta.is_file() {
+            self.files.push((full.to_path_buf(), rel.to_path_buf()));
+        }
+    }
 }
 
 /// Removes a folder tree, deleting its files in parallel (a previous site can hold 20,000 files).

@@ -60,14 +60,26 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
         );
         return sources;
     }
-    for (path, rel) in fs::files_under(&content) {
-        let shown = format!("{CONTENT_DIR}/{}", fs::display_path(&content, &rel));
+    let (files, problems) = fs::files_under(root, &content);
+    diags.extend(problems);
+    for (path, rel) in files {
+        let shown = format!("{CONTENT_DIR}/{}", slash_path(&rel));
         let name = rel
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
         let dir = rel.parent().map(slash_path).unwrap_or_default();
+        if let Some(help) = misnamed_page(&name, config) {
+            diags.push(
+                Diagnostic::error(
+                    &shown,
+                    "this looks like a Markdown page, but page files end in `.md`, in lower case",
+                )
+                .help(help),
+            );
+            continue;
+        }
         if let Some(stem) = name.strip_suffix(".md") {
             let Some((base, lang)) = stem.rsplit_once('.') else {
                 diags.push(
@@ -131,6 +143,28 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
         }
     }
     sources
+}
+
+/// How to rename a Markdown file whose extension nenpo would not read as a page (`.MD`,
+/// `.markdown`, …), so that it is neither published as a file nor lost.
+fn misnamed_page(name: &str, config: &Config) -> Option<String> {
+    const MARKDOWN: [&str; 6] = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+    let (stem, ext) = name.rsplit_once('.')?;
+    if ext == "md" || !MARKDOWN.contains(&ext.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let has_language = stem
+        .rsplit_once('.')
+        .is_some_and(|(_, lang)| config.languages.iter().any(|l| l == lang));
+    let renamed = if has_language {
+        format!("{stem}.md")
+    } else {
+        format!("{stem}.{}.md", config.default_language)
+    };
+    Some(format!(
+        "rename it to `{renamed}` (pages are NAME.LANGUAGE.md, one per language: {})",
+        config.languages.join(", ")
+    ))
 }
 
 fn slash_path(p: &Path) -> String {

@@ -343,15 +343,7 @@ impl Serve {
         };
         let in_scope = (names.len() == 1 && first == crate::config::CONFIG_FILE)
             || WATCHED_DIRS.contains(&first.as_str());
-        in_scope
-            && !names.iter().any(|n| {
-                n.starts_with('.')
-                    || n.starts_with('#')
-                    || n.ends_with('~')
-                    || n.ends_with(".swp")
-                    || n.ends_with(".swx")
-                    || n.ends_with(".tmp")
-            })
+        in_scope && !names.iter().any(|n| crate::fs::skipped(n).is_some())
     }
 }
 

@@ -325,7 +325,11 @@ fn a_build_killed_at_any_moment_leaves_a_complete_old_or_new_site() {
     let out = s.join("public");
     grow(s, 40, "first");
     let version = |n: usize| {
-        let words = if n.is_multiple_of(2) { "first" } else { "second" };
+        let words = if n.is_multiple_of(2) {
+            "first"
+        } else {
+            "second"
+        };
         grow(s, 40, words);
     };
     // The two complete sites, and how long a build of one takes.

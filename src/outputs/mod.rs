@@ -27,7 +27,7 @@ pub fn assemble(
     diags: &mut Diagnostics,
 ) -> Output {
     let mut output = Output::default();
-    static_files::add(&mut output, site, root);
+    static_files::add(&mut output, site, root, diags);
     assets::add(&mut output, site, diags);
     pages::add(&mut output, rendered, inject_html, diags);
     search_index::add(&mut output, indexes);

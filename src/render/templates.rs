@@ -85,7 +85,9 @@ impl Templates {
         }
         dirs.push(root.join("templates"));
         for dir in dirs {
-            for (path, rel) in fs::files_under(&dir) {
+            let (files, walk_problems) = fs::files_under(root, &dir);
+            problems.extend(walk_problems.into_iter().filter(Diagnostic::is_error));
+            for (path, rel) in files {
                 let name = fs::display_path(Path::new(""), &rel);
                 let shown = fs::display_path(root, &path);
                 match fs::read_text(&path, &shown) {
