@@ -16,6 +16,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod theme;
 pub mod write;
 
 use std::path::{Path, PathBuf};

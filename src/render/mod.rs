@@ -1,8 +1,10 @@
 //! Render: Tera templates (built-in ← theme ← the site's own `templates/`) over typed page views.
 
+mod strings;
 mod templates;
 mod view;
 
+pub use strings::Strings;
 pub use templates::Templates;
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use tera::Context;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::site::Site;
-use view::{language_name, ConfigView, Link, PageView};
+use view::{ConfigView, Link, PageView};
 
 /// One rendered HTML file.
 pub struct RenderedPage {
@@ -34,8 +36,24 @@ pub fn render_site(site: &Site, root: &Path, diags: &mut Diagnostics) -> Vec<Ren
         .iter()
         .map(|(id, r)| (id.clone(), r.by_lang.clone()))
         .collect();
-    let theme = Some(site.config.theme.as_str()).filter(|t| !t.is_empty());
-    match Templates::load(root, theme, Arc::new(records_by_language)) {
+    let theme = match crate::theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let templates =
+        Strings::load(root, theme.as_deref(), &site.config.languages).and_then(|strings| {
+            Templates::load(
+                root,
+                theme.as_deref(),
+                Arc::new(records_by_language),
+                Arc::new(strings),
+                &site.config.languages,
+            )
+        });
+    match templates {
         Ok(templates) if !diags.has_errors() => render(site, &templates, diags),
         Ok(_) => Vec::new(),
         Err(problems) => {
@@ -45,13 +63,18 @@ pub fn render_site(site: &Site, root: &Path, diags: &mut Diagnostics) -> Vec<Ren
     }
 }
 
-/// Renders every page, the language chooser and (when the theme has `print.html`) the print page.
+/// Renders every page, the language chooser and, when the theme has them, the print page and the
+/// 404 page of each language.
 pub fn render(site: &Site, templates: &Templates, diags: &mut Diagnostics) -> Vec<RenderedPage> {
+    let has_print = templates.has("print.html");
     let bases: BTreeMap<&str, Context> = site
         .config
         .languages
         .iter()
-        .map(|lang| (lang.as_str(), view::base_context(site, lang)))
+        .map(|lang| {
+            let print_url = has_print.then(|| print_path(lang));
+            (lang.as_str(), view::base_context(site, lang, print_url))
+        })
         .collect();
 
     // Each worker copies the shared contexts once and then only replaces `root` and `page`
@@ -93,10 +116,18 @@ pub fn render(site: &Site, templates: &Templates, diags: &mut Diagnostics) -> Ve
         }
     }
 
-    if templates.has("print.html") {
+    if has_print {
         for lang in &site.config.languages {
             match render_print(site, templates, lang, &bases[lang.as_str()]) {
                 Ok(page) => out.push(page),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    if templates.has("404.html") {
+        for lang in &site.config.languages {
+            match render_not_found(site, templates, lang, &bases[lang.as_str()]) {
+                Ok(pages) => out.extend(pages),
                 Err(d) => diags.push(d),
             }
         }
@@ -119,6 +150,37 @@ fn missing_template(page: &crate::site::Page, name: &str, templates: &Templates)
     }
 }
 
+fn print_path(lang: &str) -> String {
+    format!("{lang}/print/index.html")
+}
+
+/// What `page` holds on a page that no content file makes (print, 404): enough for the base
+/// layout's title, language switch and breadcrumbs.
+#[derive(Serialize)]
+struct GeneratedPage<'a> {
+    title: String,
+    kind: &'static str,
+    key: &'static str,
+    url: &'a str,
+    translations: Vec<Link>,
+    ancestors: Vec<()>,
+    extra: BTreeMap<String, String>,
+}
+
+/// The same generated page in the other languages.
+fn generated_translations(site: &Site, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<Link> {
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.as_str() != lang)
+        .map(|l| Link {
+            title: site.config.title.get(l).cloned().unwrap_or_default(),
+            url: path_of(l),
+            lang: l.clone(),
+        })
+        .collect()
+}
+
 /// The whole report in one page per language, in reading order, for printing or saving as PDF.
 fn render_print(
     site: &Site,
@@ -126,39 +188,80 @@ fn render_print(
     lang: &str,
     base: &Context,
 ) -> Result<RenderedPage, Diagnostic> {
-    let path = format!("{lang}/print/index.html");
-    let root = "../../";
+    let path = print_path(lang);
     let pages: Vec<PageView> = site
         .pages_in(lang)
         .map(|p| PageView::new(site, p, false))
         .collect();
     let mut context = base.clone();
-    context.insert("root", root);
+    context.insert("root", &root_of(&path));
     context.insert("pages", &pages);
-    let translations: Vec<Link> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| l.as_str() != lang)
-        .map(|l| Link {
-            title: language_name(l).to_string(),
-            url: format!("{l}/print/index.html"),
-            lang: l.clone(),
-        })
-        .collect();
-    context.insert("translations", &translations);
-    let html = templates.render("print.html", &context, &format!("the print page ({lang})"))?;
-    Ok(RenderedPage {
-        path,
-        html,
-        source: format!("the print page ({lang})"),
-    })
+    context.insert(
+        "page",
+        &GeneratedPage {
+            title: String::new(),
+            kind: "print",
+            key: "",
+            url: &path,
+            translations: generated_translations(site, lang, print_path),
+            ancestors: Vec::new(),
+            extra: BTreeMap::new(),
+        },
+    );
+    let source = format!("the print page ({lang})");
+    let html = templates.render("print.html", &context, &source)?;
+    Ok(RenderedPage { path, html, source })
+}
+
+/// `{lang}/404.html` for every language, and `404.html` at the root in the default language (the
+/// file static hosts look for). A server shows it at any address, so its links are absolute when
+/// the site has a base URL; without one they are relative to where the file lies.
+fn render_not_found(
+    site: &Site,
+    templates: &Templates,
+    lang: &str,
+    base: &Context,
+) -> Result<Vec<RenderedPage>, Diagnostic> {
+    let not_found_path = |l: &str| format!("{l}/404.html");
+    let mut paths = vec![not_found_path(lang)];
+    if lang == site.config.default_language {
+        paths.push("404.html".to_string());
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        let root = match &site.config.base_url {
+            Some(base_url) => format!("{base_url}/"),
+            None => root_of(&path),
+        };
+        let mut context = base.clone();
+        context.insert("root", &root);
+        context.insert(
+            "page",
+            &GeneratedPage {
+                title: String::new(),
+                kind: "not-found",
+                key: "",
+                url: &path,
+                translations: generated_translations(site, lang, not_found_path),
+                ancestors: Vec::new(),
+                extra: BTreeMap::new(),
+            },
+        );
+        let source = format!("the 404 page ({lang})");
+        let html = templates.render("404.html", &context, &source)?;
+        out.push(RenderedPage { path, html, source });
+    }
+    Ok(out)
+}
+
+/// `../../` for `ja/print/index.html`.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
 }
 
 #[derive(Serialize)]
 struct LanguageChoice<'a> {
     code: &'a str,
-    name: &'static str,
     title: &'a str,
     description: &'a str,
     url: String,
@@ -172,7 +275,6 @@ fn render_language_chooser(site: &Site, templates: &Templates) -> Result<Rendere
         .iter()
         .map(|lang| LanguageChoice {
             code: lang,
-            name: language_name(lang),
             title: site.config.title.get(lang).map_or("", String::as_str),
             description: site.config.description.get(lang).map_or("", String::as_str),
             url: format!("{lang}/index.html"),

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use tera::{Context, Tera};
 
+use super::strings::{Strings, TranslateFunction};
 use crate::error::Diagnostic;
 use crate::fs;
+use crate::theme::{self, ThemeFile};
 
 /// Defaults that make a site build with no theme at all.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -49,18 +51,22 @@ impl tera::Function for RecordFunction {
 }
 
 pub struct Templates {
-    tera: Tera,
+    /// One Tera per language: `t()` knows the language it renders for.
+    by_lang: BTreeMap<String, Tera>,
     /// Name → (shown path, text), to locate render errors.
     sources: BTreeMap<String, (String, Arc<str>)>,
 }
 
 impl Templates {
-    /// Loads templates for `theme` (if any) under `root`. Every syntax error is reported.
-    /// `records` (id → language → record) backs the `record(id, lang)` function.
+    /// Loads templates from `theme` (its files, if the site has a theme) and the site's
+    /// `templates/` under `root`. Every syntax error is reported. `records` (id → language →
+    /// record) backs `record(id, lang)`, `strings` backs `t(key)`.
     pub fn load(
         root: &Path,
-        theme: Option<&str>,
+        theme: Option<&[ThemeFile]>,
         records: Arc<RecordsByLanguage>,
+        strings: Arc<Strings>,
+        languages: &[String],
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (String, Arc<str>)> = BUILT_IN
             .iter()
@@ -72,30 +78,27 @@ impl Templates {
             })
             .collect();
         let mut problems = Vec::new();
-        let mut dirs = Vec::new();
-        if let Some(theme) = theme {
-            let theme_dir = root.join("themes").join(theme);
-            if !theme_dir.is_dir() {
-                problems.push(
-                    Diagnostic::error("config.toml", format!("the theme `{theme}` does not exist"))
-                        .help(format!("create themes/{theme}/templates/, or set `theme` to a folder under themes/")),
-                );
-            }
-            dirs.push(theme_dir.join("templates"));
-        }
-        dirs.push(root.join("templates"));
-        for dir in dirs {
-            let (files, walk_problems) = fs::files_under(root, &dir);
-            problems.extend(walk_problems.into_iter().filter(Diagnostic::is_error));
-            for (path, rel) in files {
-                let name = fs::display_path(Path::new(""), &rel);
-                let shown = fs::display_path(root, &path);
-                match fs::read_text(&path, &shown) {
-                    Ok(text) => {
-                        sources.insert(name, (shown, text));
-                    }
-                    Err(d) => problems.push(d),
+        for (name, file) in theme
+            .map(|t| theme::part(t, "templates").collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            match file.text() {
+                Ok(text) => {
+                    sources.insert(name.to_string(), (file.shown.clone(), text));
                 }
+                Err(d) => problems.push(d),
+            }
+        }
+        let (files, walk_problems) = fs::files_under(root, &root.join("templates"));
+        problems.extend(walk_problems.into_iter().filter(Diagnostic::is_error));
+        for (path, rel) in files {
+            let name = fs::display_path(Path::new(""), &rel);
+            let shown = fs::display_path(root, &path);
+            match fs::read_text(&path, &shown) {
+                Ok(text) => {
+                    sources.insert(name, (shown, text));
+                }
+                Err(d) => problems.push(d),
             }
         }
         // Parse each file alone first, so that every syntax error is reported, each with its file.
@@ -125,7 +128,21 @@ impl Templates {
         }
         tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
-        Ok(Templates { tera, sources })
+        let by_lang = languages
+            .iter()
+            .map(|lang| {
+                let mut t = tera.clone();
+                t.register_function(
+                    "t",
+                    TranslateFunction {
+                        strings: strings.clone(),
+                        lang: lang.clone(),
+                    },
+                );
+                (lang.clone(), t)
+            })
+            .collect();
+        Ok(Templates { by_lang, sources })
     }
 
     /// Names of the page templates (partials left out).
@@ -155,7 +172,17 @@ impl Templates {
             )
             .help(format!("use one of: {}", self.names().join(", "))));
         }
-        self.tera.render(name, context).map_err(|e| {
+        // Every context has `lang`; the language chooser renders in the default (first) one.
+        let lang = context.get("lang").and_then(|v| v.as_str()).unwrap_or("");
+        let tera = match self
+            .by_lang
+            .get(lang)
+            .or_else(|| self.by_lang.values().next())
+        {
+            Some(tera) => tera,
+            None => return Err(Diagnostic::error(rendering, "the site has no language")),
+        };
+        tera.render(name, context).map_err(|e| {
             let message = format!("{} (while rendering {rendering})", chain(&e));
             let (shown, text) = self.culprit(name, &message);
             let mut located = None;

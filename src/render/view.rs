@@ -11,22 +11,10 @@ use crate::config::Config;
 use crate::parse::markdown::Heading;
 use crate::site::{url_of, Page, Site};
 
-pub fn language_name(code: &str) -> &'static str {
-    match code {
-        "ja" => "日本語",
-        "en" => "English",
-        "zh" => "中文",
-        "ko" => "한국어",
-        "fr" => "Français",
-        "de" => "Deutsch",
-        _ => "",
-    }
-}
-
 #[derive(Serialize)]
 pub struct LanguageView<'a> {
+    /// Its name, in its own words, is the interface string `language.name`: t(key="language.name", lang=code).
     pub code: &'a str,
-    pub name: &'static str,
 }
 
 #[derive(Serialize)]
@@ -49,10 +37,7 @@ impl<'a> ConfigView<'a> {
             languages: config
                 .languages
                 .iter()
-                .map(|c| LanguageView {
-                    code: c,
-                    name: language_name(c),
-                })
+                .map(|c| LanguageView { code: c })
                 .collect(),
             base_url: config.base_url.as_deref(),
             extra: localise_json(
@@ -137,6 +122,8 @@ pub struct PageView<'a> {
     pub content: &'a str,
     pub toc: &'a [Heading],
     pub url: &'a str,
+    /// From this page to the site root (`../../`): the print page rebases links with it.
+    pub root: String,
     pub key: &'a str,
     pub lang: &'a str,
     /// `home`, `section` or `page`.
@@ -176,7 +163,9 @@ impl<'a> PageView<'a> {
                 },
                 // Without a translation (allowed by a flag), lead to that language's home page.
                 None => Link {
-                    title: language_name(l).to_string(),
+                    title: site
+                        .page(l, "_index.md")
+                        .map_or_else(String::new, |home| home.front.title.clone()),
                     url: url_of(l, "_index.md"),
                     lang: l.clone(),
                 },
@@ -241,6 +230,7 @@ impl<'a> PageView<'a> {
             content: &page.content,
             toc: &page.toc,
             url: &page.url,
+            root: page.root(),
             key: &page.key,
             lang,
             kind: kind(page),
@@ -293,8 +283,9 @@ pub fn template_for(page: &Page) -> String {
     .to_string()
 }
 
-/// What every page of a language shares: config, navigation and records.
-pub fn base_context(site: &Site, lang: &str) -> Context {
+/// What every page of a language shares: config, navigation and records. `print_url` is the
+/// language's print page, when the theme has one.
+pub fn base_context(site: &Site, lang: &str, print_url: Option<String>) -> Context {
     let mut context = Context::new();
     context.insert("lang", lang);
     context.insert("config", &ConfigView::new(&site.config, lang));
@@ -309,6 +300,17 @@ pub fn base_context(site: &Site, lang: &str) -> Context {
         None => Vec::new(),
     };
     context.insert("sections", &sections);
+    // Pages directly under the home page (a glossary, an about page): the theme's footer links them.
+    let home_pages: Vec<Summary> = match home {
+        Some(home) => site
+            .children(home)
+            .filter(|p| !p.is_section)
+            .map(Summary::new)
+            .collect(),
+        None => Vec::new(),
+    };
+    context.insert("home_pages", &home_pages);
+    context.insert("print_url", &print_url);
     let records: BTreeMap<&str, &Json> = site
         .records
         .iter()

@@ -771,24 +771,22 @@
 
   // ---- user interface ----
 
-  var MESSAGES = {
-    ja: {
-      loading: '検索インデックスを読み込んでいます…',
-      failed: '検索インデックスを読み込めませんでした。',
-      count: function (n) { return n + '件見つかりました'; },
-      more: function (n, shown) { return n + '件見つかりました（上位' + shown + '件を表示）'; },
-      partial: function (n) { return 'すべての言葉を含むページはありません。多くの言葉を含むページを表示しています（' + n + '件）'; },
-      none: function (q) { return '「' + q + '」に一致するページはありません。言葉を減らすか、別の言葉で検索してください。'; }
-    },
-    en: {
-      loading: 'Loading the search index…',
-      failed: 'The search index could not be loaded.',
-      count: function (n) { return n === 1 ? '1 result' : n + ' results'; },
-      more: function (n, shown) { return n + ' results (top ' + shown + ' shown)'; },
-      partial: function (n) { return 'No page has every word; showing the pages with most of them (' + n + ').'; },
-      none: function (q) { return 'No pages match \u201c' + q + '\u201d. Try fewer or different words.'; }
+  /* The messages come from the page (data-msg-*, the site's interface strings: i18n/<lang>.toml),
+     with {n}, {shown} and {q} filled in here. */
+  function messages(form) {
+    function text(name) { return form.getAttribute('data-msg-' + name) || ''; }
+    function fill(template, values) {
+      return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? String(values[key]) : all; });
     }
-  };
+    return {
+      loading: text('loading'),
+      failed: text('failed'),
+      count: function (n) { return n === 1 ? text('count-one') : fill(text('count'), { n: n }); },
+      more: function (n, shown) { return fill(text('more'), { n: n, shown: shown }); },
+      partial: function (n) { return fill(text('partial'), { n: n }); },
+      none: function (q) { return fill(text('none'), { q: q }); }
+    };
+  }
 
   function el(doc, tag, cls, text) {
     var e = doc.createElement(tag);
@@ -813,7 +811,8 @@
     var lang = form.getAttribute('data-search-lang');
     var root = form.getAttribute('data-search-root') || '';
     var prefix = form.getAttribute('data-search-index') || 'search/' + lang;
-    var msg = MESSAGES[lang] || MESSAGES.en;
+    var msg = messages(form);
+    var snippetLength = parseInt(form.getAttribute('data-snippet-length'), 10) || 160;
     var index = new Index(prefix, scriptLoader(doc, win, root));
     var ready = false, failed = false, latest = 0;
     form.hidden = false;
@@ -866,7 +865,7 @@
         if (r.section) a.appendChild(el(doc, 'span', 'search-results__section', r.section));
         if (r.body) {
           var snip = el(doc, 'span', 'search-results__snippet');
-          appendParts(doc, snip, snippet(r.body, found.query, pipe, lang === 'ja' ? 90 : 160));
+          appendParts(doc, snip, snippet(r.body, found.query, pipe, snippetLength));
           a.appendChild(snip);
         }
         li.appendChild(a);
