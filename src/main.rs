@@ -65,6 +65,20 @@ enum Command {
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Start a new site: write a starter report into DIR (new or empty) that builds at once.
+    Init {
+        /// The folder to create the site in.
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// The site's languages, the default one first, e.g. ja,en or en,zh-Hans.
+        #[arg(
+            long,
+            value_name = "CODES",
+            value_delimiter = ',',
+            default_value = "ja,en"
+        )]
+        languages: Vec<String>,
+    },
     /// Create a new page or section in every language, ready to edit.
     New {
         #[command(subcommand)]
@@ -159,6 +173,7 @@ fn main() -> ExitCode {
             }
             serve(common.options(), port, output)
         }
+        Command::Init { dir, languages } => init(&dir, &languages),
         Command::New { what } => {
             let (root, kind, path) = match &what {
                 New::Page { path, root } => (root, Kind::Page, path),
@@ -324,6 +339,29 @@ fn files_list(files: &[String]) -> String {
         text.push_str(&format!(" and {} more", files.len() - SHOWN));
     }
     text
+}
+
+fn init(dir: &std::path::Path, languages: &[String]) -> ExitCode {
+    match scaffold::init(dir, languages) {
+        Ok(files) => {
+            println!(
+                "Created a site in {} ({} files)",
+                dir.display(),
+                files.len()
+            );
+            let cd = if dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", dir.display())
+            };
+            println!("Next: {cd}nenpo serve   (then edit config.toml and the files in content/)");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(color()));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn new(root: &std::path::Path, kind: Kind, path: &str) -> ExitCode {
