@@ -9,14 +9,18 @@
 //!
 //! The library does not print: what happens is reported to the caller as [`Event`]s.
 
+mod http;
+
 use std::fs::File;
+use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use http::{Body, Listener, Request, Slot};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use tiny_http::{Header, Request, Response, Server};
 
 use crate::error::Diagnostics;
 use crate::parse::markdown::escape_attr;
@@ -30,6 +34,8 @@ pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"]
 const DEBOUNCE: Duration = Duration::from_millis(100);
 /// How long the events endpoint holds a request open when nothing changes.
 const LONG_POLL: Duration = Duration::from_secs(20);
+/// Live-reload requests held open at once (one per open tab); more are told 503 and retry.
+pub const MAX_LIVE_RELOAD: usize = 64;
 
 /// What to serve.
 pub struct ServeOptions {
@@ -90,6 +96,8 @@ struct Status {
 struct Shared {
     status: Mutex<Status>,
     changed: Condvar,
+    /// Live-reload requests now waiting.
+    polls: Arc<AtomicUsize>,
 }
 
 impl Shared {
@@ -107,7 +115,10 @@ pub struct Serve {
     out: PathBuf,
     /// Removed when `Serve` is dropped.
     _temp: Option<tempfile::TempDir>,
-    http: Arc<Server>,
+    /// Held while this `serve` runs: a temporary folder whose lock is free belongs to a `serve`
+    /// that was killed, and the next `serve` removes it.
+    _alive: Option<File>,
+    http: Arc<Listener>,
     url: String,
     shared: Arc<Shared>,
     tx: Sender<Message>,
@@ -131,6 +142,7 @@ impl Serve {
             .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
         let mut build = options.build;
         build.root = root.clone();
+        let mut alive = None;
         let (out, temp) = match options.output {
             Some(out) => {
                 let out = if out.is_absolute() {
@@ -145,30 +157,32 @@ impl Serve {
                 (out, None)
             }
             None => {
+                remove_stale_temp_folders();
                 let temp = tempfile::Builder::new()
-                    .prefix("nenpo-serve-")
+                    .prefix(TEMP_PREFIX)
                     .tempdir()
                     .map_err(|e| format!("cannot create a temporary folder for the site: {e}"))?;
+                alive = Some(
+                    hold_alive_lock(temp.path())
+                        .map_err(|e| format!("cannot lock the temporary folder: {e}"))?,
+                );
                 (temp.path().join("site"), Some(temp))
             }
         };
-        let http = Server::http(("127.0.0.1", options.port)).map_err(|e| {
+        let http = Listener::bind(options.port).map_err(|e| {
             format!(
                 "cannot listen on 127.0.0.1:{}: {e}; choose another --port, or leave it out to use a free one",
                 options.port
             )
         })?;
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .unwrap_or(options.port);
+        let port = http.port();
         let (tx, rx) = mpsc::channel();
         Ok(Serve {
             build,
             root,
             out,
             _temp: temp,
+            _alive: alive,
             http: Arc::new(http),
             url: format!("http://127.0.0.1:{port}/"),
             shared: Arc::default(),
@@ -188,16 +202,7 @@ impl Serve {
 
     /// Builds, serves and rebuilds on change until stopped. Returns once everything is shut down.
     pub fn run(self, report: &mut dyn FnMut(Event)) -> Result<(), String> {
-        self.rebuild(&[], report);
-        let http_thread = {
-            let (http, out, shared) = (self.http.clone(), self.out.clone(), self.shared.clone());
-            std::thread::spawn(move || serve_requests(&http, &out, &shared))
-        };
-        report(Event::Serving {
-            url: &self.url,
-            output: &self.out,
-        });
-
+        // The watcher runs before the first build, so that an edit made while it runs is seen.
         let tx = self.tx.clone();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             let _ = match res {
@@ -211,13 +216,34 @@ impl Serve {
         let mut watched = Vec::new();
         self.watch_new(&mut watcher, &mut watched, report);
 
+        self.rebuild(&[], report);
+        let stop_http = self.http.stopper();
+        let http_thread = {
+            let (http, out, shared) = (self.http.clone(), self.out.clone(), self.shared.clone());
+            std::thread::spawn(move || {
+                http.run(Arc::new(
+                    move |request: &Request, stream: &mut TcpStream| {
+                        answer(request, stream, &out, &shared)
+                    },
+                ))
+            })
+        };
+        report(Event::Serving {
+            url: &self.url,
+            output: &self.out,
+        });
+
         while let Ok(message) = self.rx.recv() {
             match message {
                 Message::Stop => break,
                 Message::WatchError(e) => report(Event::WatchProblem(e)),
                 Message::Changed(paths) => {
                     let mut changed: Vec<String> = Vec::new();
+                    // Watched folders deleted, restored or replaced (`git checkout`): their
+                    // watches point at what is gone and are set up again.
+                    let mut replaced: Vec<PathBuf> = Vec::new();
                     let mut add = |paths: Vec<PathBuf>| {
+                        replaced.extend(paths.iter().filter(|p| self.is_watched_dir(p)).cloned());
                         changed.extend(
                             paths
                                 .iter()
@@ -248,6 +274,10 @@ impl Serve {
                     if changed.is_empty() {
                         continue;
                     }
+                    for dir in replaced {
+                        let _ = watcher.unwatch(&dir);
+                        watched.retain(|w| *w != dir);
+                    }
                     self.watch_new(&mut watcher, &mut watched, report);
                     self.rebuild(&changed, report);
                 }
@@ -256,7 +286,7 @@ impl Serve {
 
         drop(watcher);
         self.shared.update(|s| s.stopping = true);
-        self.http.unblock();
+        stop_http();
         let _ = http_thread.join();
         Ok(())
     }
@@ -326,6 +356,15 @@ impl Serve {
         }
     }
 
+    /// Whether `path` is one of the watched folders itself (`content/`, …).
+    fn is_watched_dir(&self, path: &Path) -> bool {
+        path.parent() == Some(self.root.as_path())
+            && path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| WATCHED_DIRS.contains(&n))
+    }
+
     /// Whether a changed path is a source of the site (not an editor's backup or swap file).
     fn is_source(&self, path: &Path) -> bool {
         if path.starts_with(&self.out) {
@@ -344,6 +383,41 @@ impl Serve {
         let in_scope = (names.len() == 1 && first == crate::config::CONFIG_FILE)
             || WATCHED_DIRS.contains(&first.as_str());
         in_scope && !names.iter().any(|n| crate::fs::skipped(n).is_some())
+    }
+}
+
+const TEMP_PREFIX: &str = "nenpo-serve-";
+const ALIVE_LOCK: &str = ".serve-lock";
+
+/// Locks a file in `temp` for as long as the returned file is open. The lock is taken before the
+/// file gets its name, so that no other `serve` ever sees it unlocked.
+fn hold_alive_lock(temp: &Path) -> std::io::Result<File> {
+    let fresh = temp.join(format!("{ALIVE_LOCK}.new"));
+    let file = File::create(&fresh)?;
+    file.lock()?;
+    std::fs::rename(&fresh, temp.join(ALIVE_LOCK))?;
+    Ok(file)
+}
+
+/// Removes the temporary folders of `serve`s that were killed (SIGKILL, power loss) before they
+/// could remove them: those whose lock nobody holds.
+fn remove_stale_temp_folders() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let ours = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if !ours {
+            continue;
+        }
+        let Ok(lock) = File::open(entry.path().join(ALIVE_LOCK)) else {
+            continue;
+        };
+        if lock.try_lock().is_ok() {
+            drop(lock);
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -401,23 +475,38 @@ pub fn reload_script(version: u64) -> String {
     )
 }
 
-fn serve_requests(http: &Arc<Server>, out: &Path, shared: &Arc<Shared>) {
-    for request in http.incoming_requests() {
-        if request.url().starts_with(EVENTS_PATH) {
-            // Long-polls wait, so each gets its own thread; files are answered at once.
-            let shared = shared.clone();
-            std::thread::spawn(move || answer_events(request, &shared));
-        } else {
-            answer_file(request, out, shared);
+/// Routes one request: the live-reload endpoint or a file of the served folder.
+fn answer(
+    request: &Request,
+    stream: &mut TcpStream,
+    out: &Path,
+    shared: &Shared,
+) -> std::io::Result<()> {
+    if request.target.starts_with(EVENTS_PATH) {
+        if shared.polls.load(std::sync::atomic::Ordering::SeqCst) >= MAX_LIVE_RELOAD {
+            // The script waits a second and asks again.
+            return http::plain(
+                stream,
+                503,
+                "Too many open tabs are waiting for a reload.\n",
+            );
         }
+        let _slot = Slot::take(&shared.polls);
+        answer_events(request, stream, shared)
+    } else {
+        answer_file(request, stream, out, shared)
     }
 }
 
 /// `GET /__nenpo/events?v=N`: answers as soon as the build version differs from `N` (or after
 /// a while), with `{"version": …, "errors": null | "…"}`.
-fn answer_events(request: Request, shared: &Shared) {
+fn answer_events(
+    request: &Request,
+    stream: &mut TcpStream,
+    shared: &Shared,
+) -> std::io::Result<()> {
     let seen: Option<u64> = request
-        .url()
+        .target
         .split_once("v=")
         .and_then(|(_, v)| v.split('&').next())
         .and_then(|v| v.parse().ok());
@@ -436,11 +525,16 @@ fn answer_events(request: Request, shared: &Shared) {
     }
     let body = serde_json::json!({ "version": status.version, "errors": status.errors });
     drop(status);
-    let _ = request.respond(
-        Response::from_string(body.to_string())
-            .with_header(header("Content-Type", "application/json; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store")),
-    );
+    http::respond(
+        stream,
+        200,
+        &[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+        ],
+        Body::Bytes(body.to_string().into_bytes()),
+        false,
+    )
 }
 
 enum Target {
@@ -464,7 +558,9 @@ fn resolve(out: &Path, url: &str) -> Target {
     let file = out.join(rel);
     if file.is_dir() {
         if !path.ends_with('/') {
-            return Target::Redirect(format!("{path}/"));
+            // Built from the checked path, never from the raw one: `//evil.example` must not
+            // become a redirect to another site.
+            return Target::Redirect(format!("/{}/", path.trim_start_matches('/')));
         }
         let index = file.join("index.html");
         return if index.is_file() {
@@ -480,36 +576,43 @@ fn resolve(out: &Path, url: &str) -> Target {
     }
 }
 
-fn answer_file(request: Request, out: &Path, shared: &Shared) {
-    if !matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    ) {
-        let _ = request.respond(Response::empty(405));
-        return;
-    }
-    let result = match resolve(out, request.url()) {
-        Target::File(path) => match File::open(&path) {
-            Ok(file) => request.respond(
-                Response::from_file(file)
-                    .with_header(header("Content-Type", content_type(&path)))
-                    .with_header(header("Cache-Control", "no-store")),
-            ),
-            Err(_) => request.respond(not_found(shared)),
-        },
-        Target::Redirect(to) => request.respond(
-            Response::empty(301)
-                .with_header(header("Location", &to))
-                .with_header(header("Cache-Control", "no-store")),
-        ),
-        Target::NotFound => request.respond(not_found(shared)),
+fn answer_file(
+    request: &Request,
+    stream: &mut TcpStream,
+    out: &Path,
+    shared: &Shared,
+) -> std::io::Result<()> {
+    let head_only = match request.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
+        _ => return http::plain(stream, 405, "Only GET and HEAD.\n"),
     };
-    let _ = result;
+    let no_store = ("Cache-Control", "no-store");
+    match resolve(out, &request.target) {
+        Target::File(path) => match File::open(&path).and_then(|f| Ok((f.metadata()?.len(), f))) {
+            Ok((length, file)) => http::respond(
+                stream,
+                200,
+                &[("Content-Type", content_type(&path)), no_store],
+                Body::File(file, length),
+                head_only,
+            ),
+            Err(_) => not_found(stream, shared, head_only),
+        },
+        Target::Redirect(to) => http::respond(
+            stream,
+            301,
+            &[("Location", &to), no_store],
+            Body::Bytes(Vec::new()),
+            head_only,
+        ),
+        Target::NotFound => not_found(stream, shared, head_only),
+    }
 }
 
 /// A 404 page that still live-reloads, and that shows the errors while the site does not build
 /// (before the first good build there is no site to show).
-fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(stream: &mut TcpStream, shared: &Shared, head_only: bool) -> std::io::Result<()> {
     let (version, errors) = shared
         .status
         .lock()
@@ -527,14 +630,16 @@ fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body>\n{text}\n{script}</body></html>\n"
     );
-    Response::from_string(html)
-        .with_status_code(404)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+    http::respond(
+        stream,
+        404,
+        &[
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+        ],
+        Body::Bytes(html.into_bytes()),
+        head_only,
+    )
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -580,6 +685,10 @@ mod tests {
             matches!(resolve(out, "/ja/a/?x=1"), Target::File(p) if p == out.join("ja/a/index.html"))
         );
         assert!(matches!(resolve(out, "/ja/a"), Target::Redirect(to) if to == "/ja/a/"));
+        std::fs::create_dir_all(out.join("evil.example")).unwrap();
+        assert!(
+            matches!(resolve(out, "//evil.example"), Target::Redirect(to) if to == "/evil.example/")
+        );
         assert!(matches!(resolve(out, "/../etc/passwd"), Target::NotFound));
         assert!(matches!(
             resolve(out, "/ja/%2e%2e/%2e%2e/x"),

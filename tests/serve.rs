@@ -342,3 +342,189 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+// ---- a dev server that cannot be stalled, and that keeps watching ----
+
+/// A raw HTTP/1.1 GET (so that the test controls the `Host` header): (status line, whole answer).
+fn raw_get(url: &str, path: &str, host: &str) -> (String, String) {
+    use std::io::Write;
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    (answer.lines().next().unwrap_or("").to_string(), answer)
+}
+
+#[test]
+fn an_edit_made_while_the_first_build_runs_or_right_after_it_is_picked_up() {
+    for round in 0..3 {
+        let dir = site("site");
+        let served = Served::start(dir.path());
+        // No settling: the first page, then the edit at once.
+        let (status, _) = served.get("/en/reports/approvals/");
+        assert_eq!(status, 200);
+        write(
+            dir.path(),
+            "content/reports/approvals.en.md",
+            format!("+++\ntitle = \"Approvals\"\n+++\n\n## Approvals {{#approvals}}\n\nRound {round}.\n"),
+        );
+        served.wait_for(
+            "/en/reports/approvals/",
+            &format!("Round {round}."),
+            Duration::from_secs(3),
+        );
+    }
+}
+
+#[test]
+fn watching_survives_the_content_folder_being_deleted_and_restored() {
+    let dir = site("site");
+    let served = Served::start(dir.path());
+    settle();
+    let content = dir.path().join("content");
+    let kept = tempfile::tempdir().unwrap();
+    let copy = kept.path().join("content");
+    // As `git checkout` of another branch and back does: the folder goes, then comes again.
+    std::fs::rename(&content, &copy).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !served.stderr().contains("there is no content folder") {
+        assert!(Instant::now() < deadline, "{}", served.stderr());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::rename(&copy, &content).unwrap();
+    served.wait_for(
+        "/en/reports/approvals/",
+        "Approvals",
+        Duration::from_secs(3),
+    );
+    settle();
+    // Edits inside the restored folder are still seen.
+    write(
+        dir.path(),
+        "content/reports/approvals.en.md",
+        "+++\ntitle = \"Approvals\"\n+++\n\n## Approvals {#approvals}\n\nAfter the checkout.\n",
+    );
+    served.wait_for(
+        "/en/reports/approvals/",
+        "After the checkout.",
+        Duration::from_secs(3),
+    );
+}
+
+#[test]
+fn stalled_clients_never_block_the_others() {
+    use std::io::Write;
+    let clients: usize = std::env::var("NENPO_SERVE_CLIENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let dir = site("site");
+    // A file far larger than a socket's buffers, for a client that asks and never reads.
+    write(dir.path(), "static/big.bin", vec![7u8; 32 << 20]);
+    let served = Served::start(dir.path());
+    let addr = served
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut stalled = std::net::TcpStream::connect(&addr).unwrap();
+    write!(stalled, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    // One that sends half a request and waits, and many open tabs waiting for a reload.
+    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHo").unwrap();
+    let (version, _) = served.events(0);
+    let polls: Vec<_> = (0..100)
+        .map(|_| {
+            let mut poll = std::net::TcpStream::connect(&addr).unwrap();
+            write!(
+                poll,
+                "GET /__nenpo/events?v={version} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            )
+            .unwrap();
+            poll
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Live-reload connections are bounded: the ones above the bound are told to retry at once.
+    let (status, _) = raw_get(
+        &served.url,
+        &format!("/__nenpo/events?v={version}"),
+        "127.0.0.1",
+    );
+    assert!(status.contains(" 503 "), "{status}");
+
+    let started = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|i| {
+            let url = served.url.clone();
+            std::thread::spawn(move || {
+                let asked = Instant::now();
+                let path = if i % 2 == 0 {
+                    "/"
+                } else {
+                    "/en/reports/approvals/"
+                };
+                let (status, body) = raw_get(&url, path, "127.0.0.1");
+                (status, body.contains("<html"), asked.elapsed())
+            })
+        })
+        .collect();
+    let mut slowest = Duration::ZERO;
+    for thread in threads {
+        let (status, html, took) = thread.join().unwrap();
+        assert!(status.contains(" 200 "), "{status}");
+        assert!(html);
+        slowest = slowest.max(took);
+    }
+    eprintln!(
+        "{clients} concurrent clients answered with 2 stalled clients and 100 waiting reloads; slowest {} ms, all in {} ms",
+        slowest.as_millis(),
+        started.elapsed().as_millis()
+    );
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest answer {slowest:?}"
+    );
+    drop((stalled, half, polls));
+}
+
+#[test]
+fn only_requests_to_this_machine_are_answered_and_redirects_stay_on_the_site() {
+    let dir = site("site");
+    let served = Served::start(dir.path());
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        let (status, _) = raw_get(&served.url, "/", host);
+        assert!(status.contains(" 403 "), "{host}: {status}");
+    }
+    let port = served.url.rsplit(':').next().unwrap().trim_end_matches('/');
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _) = raw_get(&served.url, "/", &host);
+        assert!(status.contains(" 200 "), "{host}: {status}");
+    }
+    let (status, answer) = raw_get(&served.url, "//en", "127.0.0.1");
+    assert!(status.contains(" 301 "), "{status}");
+    assert!(answer.contains("\r\nLocation: /en/\r\n"), "{answer}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_serve_leaves_its_temporary_folder_to_the_next_one() {
+    let dir = site("site");
+    let mut first = Served::start(dir.path());
+    let temp = first.output.parent().unwrap().to_path_buf();
+    first.child.kill().unwrap(); // SIGKILL: no chance to clean up
+    first.child.wait().unwrap();
+    assert!(temp.is_dir());
+    let second = Served::start(dir.path());
+    assert!(!temp.exists(), "{} is left", temp.display());
+    assert!(second.output.is_dir());
+}
