@@ -41,7 +41,7 @@ pub fn write(
     prefix: &str,
     pages: &[&SearchPage],
     postings: &Postings,
-    aliases: &BTreeMap<String, String>,
+    aliases: &BTreeMap<String, Vec<String>>,
 ) -> Files {
     let mut files = Files::new();
     // Term shards.
@@ -102,13 +102,19 @@ pub fn write(
         push_json_str(bound, &mut meta);
     }
     meta.push_str("],\"aliases\":{");
-    for (i, (key, name)) in aliases.iter().enumerate() {
+    for (i, (key, targets)) in aliases.iter().enumerate() {
         if i > 0 {
             meta.push(',');
         }
         push_json_str(key, &mut meta);
-        meta.push(':');
-        push_json_str(name, &mut meta);
+        meta.push_str(":[");
+        for (j, target) in targets.iter().enumerate() {
+            if j > 0 {
+                meta.push(',');
+            }
+            push_json_str(target, &mut meta);
+        }
+        meta.push(']');
     }
     meta.push_str("}}");
     files.push(script(prefix, "meta", &meta));

@@ -87,7 +87,7 @@ pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
 pub fn build_index(
     lang: &str,
     pages: &[SearchPage],
-    aliases: &BTreeMap<String, String>,
+    aliases: &BTreeMap<String, Vec<String>>,
     prefix: &str,
     requested: SearchFormat,
 ) -> Result<Files, String> {
@@ -190,11 +190,12 @@ fn collect_text<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
     }
 }
 
-/// Other names of the glossary's terms, for the index in `lang`: each term's `aliases` and its
-/// names in the other languages, keyed by their tokens in `lang`'s pipeline ([`alias_key`]),
-/// each leading to the term's name in `lang`.
-pub fn aliases_of(site: &Site, lang: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// Other names of the glossary's terms, for the index in `lang`. A term's names are its name in
+/// every language, its abbreviation and its `aliases`; each name, keyed by its tokens in `lang`'s
+/// pipeline ([`alias_key`]), leads to what to search for besides it: the term's name in `lang`
+/// and its abbreviation (those of them that are not the key itself).
+pub fn aliases_of(site: &Site, lang: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let Some(folder) = &site.config.abbreviations else {
         return out;
     };
@@ -207,38 +208,54 @@ pub fn aliases_of(site: &Site, lang: &str) -> BTreeMap<String, String> {
             let Some(name) = term.get("term").and_then(Json::as_str) else {
                 continue;
             };
-            let own_key = alias_key(lang, name);
-            // The same term in every language: its name there and its aliases.
+            let targets: Vec<&str> = std::iter::once(name)
+                .chain(term.get("abbr").and_then(Json::as_str))
+                .collect();
+            // The same term in every language: its name there, its abbreviation, its aliases.
+            let mut names: Vec<&str> = Vec::new();
             for other in record.by_lang.values() {
                 let Some(entry) = other.get("terms").and_then(|t| t.get(i)) else {
                     continue;
                 };
-                let names = entry.get("term").into_iter().chain(
-                    entry
-                        .get("aliases")
-                        .and_then(Json::as_array)
-                        .into_iter()
-                        .flatten(),
+                let aliases = entry.get("aliases").and_then(Json::as_array);
+                names.extend(
+                    ["term", "abbr"]
+                        .iter()
+                        .filter_map(|k| entry.get(*k))
+                        .chain(aliases.into_iter().flatten())
+                        .filter_map(Json::as_str),
                 );
-                for alias in names.filter_map(Json::as_str) {
-                    let key = alias_key(lang, alias);
-                    if !key.is_empty() && key != own_key {
-                        out.entry(key).or_insert_with(|| name.to_string());
+            }
+            if names.len() <= targets.len() {
+                continue;
+            }
+            for alias in names {
+                let key = alias_key(lang, alias);
+                if key.is_empty() {
+                    continue;
+                }
+                let entry = out.entry(key.clone()).or_default();
+                for target in &targets {
+                    if alias_key(lang, target) != key && !entry.iter().any(|t| t == target) {
+                        entry.push(target.to_string());
                     }
                 }
             }
         }
     }
+    out.retain(|_, targets| !targets.is_empty());
     out
 }
 
 /// How a query and an alias are compared: their tokens after the pipeline, joined by spaces
-/// (the client computes the same from what the reader typed).
+/// (the client computes the same from what the reader typed). A token the pipeline drops is kept
+/// when it is not ASCII: the English trimmer drops Japanese tokens, and a Japanese name must still
+/// lead to the English term.
 pub fn alias_key(lang: &str, text: &str) -> String {
     let pipeline = pipeline::pipeline(lang, pipeline::Flavour::Site);
     tokenize::tokenize(text)
         .iter()
-        .filter_map(|t| pipeline::run(&pipeline, t))
+        .filter_map(|t| pipeline::run(&pipeline, t).or_else(|| (!t.is_ascii()).then(|| t.clone())))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -234,6 +234,8 @@ fn fixture_json() -> String {
                 "en": piped("en", Flavour::Site, s),
                 "en_elasticlunr": piped("en", Flavour::Elasticlunr, s),
                 "ja": piped("ja", Flavour::Site, s),
+                "alias_key_en": alias_key("en", s),
+                "alias_key_ja": alias_key("ja", s),
             })
         })
         .collect();

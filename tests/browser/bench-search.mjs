@@ -7,7 +7,16 @@
 //   node bench-search.mjs [--json] [--check MS]     (SITE_DIR=… to use another built site)
 //
 // --check MS exits with status 1 when the worst last-keystroke time to the painted frame is above MS.
+//
+//   node bench-search.mjs --transfer      (SITE_DIR=… a built site, e.g. the synthetic one of
+//                                          `cargo bench --bench search`)
+//
+// --transfer measures what a first and a second query load in each language: the client
+// (themes/default/static/search.js), then every index file the query asked for, raw and gzipped.
+// The site's own search form is used when it has one; otherwise (the synthetic corpus has a bare
+// theme) the theme's form is put on its home page.
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SITE, fileUrl, launch, openPage, siteMissing } from './lib.mjs';
@@ -17,6 +26,11 @@ const queries = JSON.parse(readFileSync(join(here, 'queries.json'), 'utf8'));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const check = args.includes('--check') ? Number(args[args.indexOf('--check') + 1]) : null;
+
+if (args.includes('--transfer')) {
+  await transfer();
+  process.exit(0);
+}
 
 const missing = siteMissing();
 if (missing) { console.error(missing); process.exit(2); }
@@ -98,4 +112,57 @@ if (asJson) console.log(JSON.stringify(report, null, 1));
 if (check !== null) {
   const worst = Math.max(...Object.values(report.languages).map((l) => l.last_keystroke_frame.worst));
   if (worst > check) { console.error(`worst last keystroke to painted results ${worst.toFixed(1)} ms > ${check} ms`); process.exit(1); }
+}
+
+async function transfer() {
+  const QUERIES = { ja: ['再生医療', '遺伝子治療 ワクチン'], en: ['regenerative medicine', 'gene therapy vaccines'] };
+  const clientFile = join(here, '..', '..', 'themes', 'default', 'static', 'search.js');
+  const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+  const sizes = (files) => files.reduce((t, f) => {
+    const bytes = readFileSync(f);
+    return { raw: t.raw + bytes.length, gzip: t.gzip + gz(bytes) };
+  }, { raw: 0, gzip: 0 });
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const browser = await launch();
+  for (const lang of ['ja', 'en']) {
+    const { page, problems } = await openPage(browser, fileUrl(`${lang}/index.html`));
+    const base = fileUrl('');
+    const loaded = [];
+    page.on('request', (r) => { if (r.url().startsWith(`${base}/search/`)) loaded.push(join(SITE, r.url().slice(base.length))); });
+    let clientBytes = [];
+    if (!(await page.$('[data-search-lang]'))) {
+      await page.evaluate((l) => {
+        const form = document.createElement('div');
+        form.className = 'search-form';
+        form.setAttribute('data-search-lang', l);
+        form.setAttribute('data-search-root', '../');
+        form.innerHTML = '<input class="search-form__input" type="search"><p class="search-form__status"></p><ol class="search-results" hidden></ol>';
+        document.body.prepend(form);
+      }, lang);
+      await page.addScriptTag({ content: readFileSync(clientFile, 'utf8') });
+      clientBytes = [clientFile];
+    } else {
+      clientBytes = [join(SITE, 'search.js')];
+    }
+    const client = sizes(clientBytes);
+    const steps = [];
+    for (const q of QUERIES[lang]) {
+      loaded.length = 0;
+      const started = Date.now();
+      await page.fill('.search-form__input', q);
+      await page.waitForFunction((x) => document.querySelector('.search-form').getAttribute('data-search-rendered') === x, q, { timeout: 60000 });
+      const ms = Date.now() - started;
+      const results = await page.$$eval('.search-results a', (a) => a.length);
+      steps.push({ q, files: loaded.length, ms, results, ...sizes([...new Set(loaded)]) });
+    }
+    await page.close();
+    const [first, second] = steps;
+    console.log(`  ${lang}: first query "${first.q}": ${kb(client.gzip + first.gzip)} gzipped in all `
+      + `(client ${kb(client.gzip)}, ${first.files} index files ${kb(first.gzip)}; raw ${kb(client.raw + first.raw)}), `
+      + `${first.results} results shown, ${first.ms} ms`);
+    console.log(`      second query "${second.q}": ${kb(second.gzip)} gzipped more (${second.files} files, raw ${kb(second.raw)}), `
+      + `${second.results} results shown, ${second.ms} ms`);
+    if (problems.length) console.log(`      problems: ${problems.join('; ')}`);
+  }
+  await browser.close();
 }

@@ -28,6 +28,8 @@ test('the client tokenizes every fixture string as the build does', () => {
     assert.deepEqual(client.runPipeline(fixture.pipelines.en, tokens), c.en, `en pipeline of ${JSON.stringify(c.text)}`);
     assert.deepEqual(client.runPipeline(fixture.pipelines.en_elasticlunr, tokens), c.en_elasticlunr, `elasticlunr en pipeline of ${JSON.stringify(c.text)}`);
     assert.deepEqual(client.runPipeline(fixture.pipelines.ja, tokens), c.ja, `ja pipeline of ${JSON.stringify(c.text)}`);
+    assert.equal(client.aliasKey(c.text, client.makePipeline(fixture.pipelines.en)), c.alias_key_en, `en alias key of ${JSON.stringify(c.text)}`);
+    assert.equal(client.aliasKey(c.text, client.makePipeline(fixture.pipelines.ja)), c.alias_key_ja, `ja alias key of ${JSON.stringify(c.text)}`);
   }
 });
 

@@ -185,3 +185,33 @@ test('XSS: the query is never inserted as HTML', { skip: missing }, async () => 
     await page.close();
   }
 });
+
+test('forgiveness: typos, missing words, variants and numbers, each highlighted', { skip: missing }, async () => {
+  const marks = (page) => page.$$eval('.search-results__mark', (m) => m.map((x) => x.textContent));
+  const { page, problems } = await openPage(browser, fileUrl('en/index.html'));
+  // A typo finds the word one edit away, and marks it.
+  assert.match((await search(page, 'rituximap'))[0].href, /rituximab/);
+  assert.ok((await marks(page)).some((m) => /^rituximab$/i.test(m)), `marks: ${await marks(page)}`);
+  // No page has every word: the pages with most of them, and the status says so.
+  const partial = await search(page, 'rituximab spaceship');
+  assert.ok(partial.length > 0);
+  assert.match(await page.textContent('.search-form__status'), /No page has every word/);
+  // A British spelling finds and marks the American one.
+  await search(page, 'tumour');
+  assert.ok((await marks(page)).some((m) => /^tumors?$/i.test(m)), `marks: ${await marks(page)}`);
+  // Full-width digits and separators find and mark the number as written.
+  const number = await search(page, '２，９６４');
+  assert.ok(number.some((r) => r.page.includes('development-support-network')));
+  assert.ok((await marks(page)).includes('2,964'), `marks: ${await marks(page)}`);
+  // A one-letter word marks only itself, never every word that starts with it.
+  await search(page, 'genome a');
+  assert.ok((await marks(page)).every((m) => m.toLowerCase() !== 'and' && !/^a\w/i.test(m)), `marks: ${await marks(page)}`);
+  await page.close();
+  const ja = await openPage(browser, fileUrl('ja/index.html'));
+  // Hiragana finds katakana; a name typed with a space finds it written without.
+  await search(ja.page, 'じぬつきしまぶ');
+  assert.ok((await marks(ja.page)).includes('ジヌツキシマブ'), `marks: ${await marks(ja.page)}`);
+  assert.match((await search(ja.page, '吉崎 歩'))[0].href, /rituximab-systemic-sclerosis/);
+  await ja.page.close();
+  assert.deepEqual([...problems, ...ja.problems], []);
+});

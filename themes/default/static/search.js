@@ -612,13 +612,35 @@
     return { hits: hits, phrases: phrases };
   }
 
+  /* How a query meets the glossary's aliases (alias_key in src/search/mod.rs): its tokens after
+   * the pipeline, a non-ASCII token the pipeline drops kept as it is, joined by spaces. */
+  function aliasKey(text, pipe) {
+    return tokenize(text).map(function (t) {
+      var p = pipe(t);
+      return p === null && !isAscii(t) ? t : p;
+    }).filter(function (t) { return t !== null; }).join(' ');
+  }
+
   /* Searches `index` for `query`: the ranked pages with, for those shown, their fragment, the
    * best chunk (heading) and the phrase bonus applied. */
   function search(index, query, aliasMap) {
     return index.meta().then(function () {
-      var queries = [query], key = tokenize(query).map(index.pipe).filter(function (t) { return t !== null; }).join(' ');
+      var queries = [query], key = aliasKey(query, index.pipe);
       var aliases = aliasMap || index.metaData.aliases || {};
-      if (Object.prototype.hasOwnProperty.call(aliases, key)) queries.push(aliases[key]);
+      // A glossary term's other names: the whole query, or one of its words.
+      if (Object.prototype.hasOwnProperty.call(aliases, key)) queries.push.apply(queries, aliases[key]);
+      else {
+        var words = [];
+        scan(query, function (run) { words.push(run.join('')); }, function (w) { words.push(w); }, null, true);
+        words.forEach(function (w, i) {
+          var k = aliasKey(w, index.pipe);
+          if (words.length > 1 && k && Object.prototype.hasOwnProperty.call(aliases, k)) {
+            aliases[k].forEach(function (name) {
+              queries.push(words.slice(0, i).concat([name], words.slice(i + 1)).join(' '));
+            });
+          }
+        });
+      }
       return Promise.all(queries.map(function (q) { return rank(index, q); }));
     }).then(function (runs) {
       var q = runs[0];
@@ -949,7 +971,7 @@
   return {
     FORMAT: FORMAT, TOKENIZER: TOKENIZER, FIELDS: FIELDS, fold: fold, tokenize: tokenize, stem: stem,
     spellingVariant: spellingVariant, runPipeline: runPipeline, makePipeline: makePipeline,
-    decodePostings: decodePostings, weight: weight, pageWeights: pageWeights, editDistance: editDistance,
+    decodePostings: decodePostings, weight: weight, aliasKey: aliasKey, pageWeights: pageWeights, editDistance: editDistance,
     Index: Index, search: search, findRanges: findRanges, snippet: snippet, start: start
   };
 }));
