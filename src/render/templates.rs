@@ -101,30 +101,33 @@ impl Templates {
                 Err(d) => problems.push(d),
             }
         }
-        // Parse each file alone first, so that every syntax error is reported, each with its file.
-        for (name, (shown, text)) in &sources {
-            if let Err(e) = tera::Template::new(name, None, text) {
-                problems.push(located(
-                    shown,
-                    text,
-                    &e,
-                    "fix the template syntax (Tera: {{ … }}, {% … %})",
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every relative URL into `..&#x2F;`.
         tera.set_escape_fn(escape_html);
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_ref())))
-        {
-            return Err(vec![Diagnostic::error("templates", chain(&e)).help(
-                "a template extends or includes a template that does not exist; check the names",
-            )]);
+        // One parse of every template; only when that fails is each file parsed alone, so that
+        // every syntax error is reported, each with its file.
+        let added =
+            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_ref())));
+        if added.is_err() || !problems.is_empty() {
+            for (name, (shown, text)) in &sources {
+                if let Err(e) = tera::Template::new(name, None, text) {
+                    problems.push(located(
+                        shown,
+                        text,
+                        &e,
+                        "fix the template syntax (Tera: {{ … }}, {% … %})",
+                    ));
+                }
+            }
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            if let Err(e) = added {
+                return Err(vec![Diagnostic::error("templates", chain(&e)).help(
+                    "a template extends or includes a template that does not exist; check the names",
+                )]);
+            }
         }
         tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
