@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::Diagnostic;
 use crate::fs;
@@ -15,14 +16,14 @@ pub const CONFIG_FILE: &str = "config.toml";
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: BTreeMap<String, String>,
+    title: Spanned<BTreeMap<String, String>>,
     #[serde(default)]
-    description: BTreeMap<String, String>,
-    default_language: String,
-    languages: Vec<String>,
+    description: Option<Spanned<BTreeMap<String, String>>>,
+    default_language: Spanned<String>,
+    languages: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    theme: String,
-    base_url: Option<String>,
+    theme: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
     abbreviations: Option<String>,
     #[serde(default)]
     search: SearchConfig,
@@ -82,62 +83,123 @@ impl Config {
                 None => d,
             }
         })?;
-        let span_of = |key: &str| {
-            text.find(&format!("{key} "))
-                .or_else(|| text.find(key))
-                .map(|s| s..s + key.len())
+        let error = |message: String, span: std::ops::Range<usize>, help: String| {
+            Diagnostic::error(CONFIG_FILE, message)
+                .at(text, span)
+                .help(help)
         };
-        let located = |d: Diagnostic, key: &str| match span_of(key) {
-            Some(span) => d.at(text, span),
-            None => d,
-        };
-        let mut languages = raw.languages.clone();
-        if languages.is_empty() || !languages.contains(&raw.default_language) {
-            return Err(located(
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    format!(
-                        "default_language `{}` is not one of languages {:?}",
-                        raw.default_language, raw.languages
-                    ),
-                ),
-                "default_language",
-            )
-            .help("add the default language to `languages`"));
+        for lang in raw.languages.get_ref() {
+            if !is_language_tag(lang.get_ref()) {
+                return Err(error(
+                    format!("`{}` is not a language tag", lang.get_ref()),
+                    lang.span(),
+                    "use a BCP 47 tag such as \"ja\", \"en\", \"zh-Hans\" or \"pt-BR\"".into(),
+                ));
+            }
         }
-        languages.retain(|l| l != &raw.default_language);
-        languages.insert(0, raw.default_language.clone());
-        for (key, map) in [("title", &raw.title), ("description", &raw.description)] {
+        let listed: Vec<String> = raw
+            .languages
+            .get_ref()
+            .iter()
+            .map(|l| l.get_ref().clone())
+            .collect();
+        let default_language = raw.default_language.get_ref().clone();
+        if listed.is_empty() || !listed.contains(&default_language) {
+            return Err(error(
+                format!("default_language `{default_language}` is not one of languages {listed:?}"),
+                raw.default_language.span(),
+                "add the default language to `languages`".into(),
+            ));
+        }
+        let mut languages = listed.clone();
+        languages.retain(|l| l != &default_language);
+        languages.insert(0, default_language.clone());
+        let description = raw.description.map(|d| (d.span(), d.into_inner()));
+        let title = (raw.title.span(), raw.title.into_inner());
+        for (key, (span, map)) in [
+            ("title", Some(&title)),
+            ("description", description.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        {
             if key == "description" && map.is_empty() {
                 continue;
             }
             for lang in &languages {
                 if !map.contains_key(lang) {
-                    return Err(located(
-                        Diagnostic::error(CONFIG_FILE, format!("`{key}` has no `{lang}` text")),
-                        key,
-                    )
-                    .help(format!(
-                        "write `{key} = {{ {lang} = \"…\" }}` for every language"
-                    )));
+                    return Err(error(
+                        format!("`{key}` has no `{lang}` text"),
+                        span.clone(),
+                        format!("write `{key} = {{ {lang} = \"…\" }}` for every language"),
+                    ));
                 }
             }
         }
+        let theme = raw.theme.map(|t| (t.span(), t.into_inner()));
+        if let Some((span, theme)) = &theme {
+            let plain = std::path::Path::new(theme)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !plain || theme.contains(['/', '\\']) {
+                return Err(error(
+                    format!("the theme `{theme}` is not a folder name under themes/"),
+                    span.clone(),
+                    "name a folder of themes/ (e.g. `theme = \"amed\"`); a theme outside the site folder cannot be used".into(),
+                ));
+            }
+        }
+        let base_url = match raw.base_url {
+            None => None,
+            Some(url) => {
+                let value = url.get_ref().trim_end_matches('/').to_string();
+                if !value.is_empty() && !is_absolute_http_url(&value) {
+                    return Err(error(
+                        format!("`base_url` `{}` is not an absolute http(s) address", url.get_ref()),
+                        url.span(),
+                        "write the site's public address, e.g. `base_url = \"https://example.org/report\"`, or leave it out".into(),
+                    ));
+                }
+                Some(value).filter(|u| !u.is_empty())
+            }
+        };
         Ok(Config {
             languages,
-            default_language: raw.default_language,
-            title: raw.title,
-            description: raw.description,
-            theme: raw.theme,
-            base_url: raw
-                .base_url
-                .map(|u| u.trim_end_matches('/').to_string())
-                .filter(|u| !u.is_empty()),
+            default_language,
+            title: title.1,
+            description: description.map(|d| d.1).unwrap_or_default(),
+            theme: theme.map(|t| t.1).unwrap_or_default(),
+            base_url,
             abbreviations: raw.abbreviations,
             search: raw.search,
             extra: raw.extra,
         })
     }
+}
+
+/// Whether `tag` is a well-formed BCP 47 language tag of the shape sites use: a 2–3 letter
+/// language (ISO 639), then subtags of 1–8 letters or digits (script, region, variants). The
+/// 5–8 letter language subtags BCP 47 reserves are not in use and are refused as typos.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let Some(language) = parts.next() else {
+        return false;
+    };
+    let language_ok =
+        matches!(language.len(), 2 | 3) && language.chars().all(|c| c.is_ascii_alphabetic());
+    language_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `http://host…` or `https://host…` with a host.
+pub fn is_absolute_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !host.contains(char::is_whitespace)
+    })
 }
 
 #[cfg(test)]
@@ -151,6 +213,48 @@ mod tests {
         );
         let config = Config::parse(&text).unwrap();
         assert_eq!(config.languages, ["ja", "en"]);
+    }
+
+    #[test]
+    fn language_tags_base_urls_and_themes_are_checked_where_they_are_written() {
+        let cases = [
+            (
+                "languages = [\"ja\", \"english\"]",
+                "`english` is not a language tag",
+                (1, 20),
+            ),
+            (
+                "languages = [\"ja\", \"en_US\"]",
+                "`en_US` is not a language tag",
+                (1, 20),
+            ),
+            (
+                "base_url = \"example.org\"",
+                "not an absolute http(s) address",
+                (2, 12),
+            ),
+            (
+                "theme = \"../../elsewhere\"",
+                "not a folder name under themes/",
+                (2, 9),
+            ),
+        ];
+        for (line, message, at) in cases {
+            let (languages, extra) = if line.starts_with("languages") {
+                (line.to_string(), String::new())
+            } else {
+                ("languages = [\"ja\", \"en\"]".to_string(), line.to_string())
+            };
+            let text: Arc<str> = Arc::from(format!(
+                "{languages}\n{extra}\ndefault_language = \"ja\"\n[title]\nja = \"x\"\nen = \"y\"\n"
+            ));
+            let err = Config::parse(&text).unwrap_err();
+            assert!(err.message.contains(message), "{line}: {}", err.message);
+            assert_eq!(err.line_col(), Some(at), "{line}");
+        }
+        for tag in ["ja", "en", "zh-Hans", "pt-BR", "sr-Latn-RS", "es-419"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
     }
 
     #[test]

@@ -179,6 +179,8 @@ pub fn build(
     // Pages that exist but failed to load or parse: their own error says what to fix, so they
     // count as present for parity and as link targets.
     let mut unparsed = sources.unreadable.clone();
+    // Pages that are drafts: a twin that is published is then not "missing" but unpaired.
+    let mut drafts: Vec<(String, String, String)> = Vec::new();
     for src in sources.pages {
         let split = match front_matter::split(&src.file, &src.text) {
             Ok(s) => s,
@@ -194,6 +196,7 @@ pub fn build(
                 Diagnostic::warning(&src.file, "draft: not published")
                     .help("set `draft = false` to publish it"),
             );
+            drafts.push((src.key.clone(), src.lang.clone(), src.file.clone()));
             continue;
         }
         let (front, body_offset) = (split.front, split.body_offset);
@@ -234,7 +237,7 @@ pub fn build(
     }
 
     check_duplicates(&pages, diags);
-    check_parity(&pages, &unparsed, &languages, strict, diags);
+    check_parity(&pages, &unparsed, &drafts, &languages, strict, diags);
     check_parents(&pages, diags);
 
     // Reading order: depth-first from the home page, siblings by weight then key.
@@ -358,6 +361,7 @@ fn check_duplicates(pages: &[Page], diags: &mut Diagnostics) {
 fn check_parity(
     pages: &[Page],
     unparsed: &[(String, String)],
+    drafts: &[(String, String, String)],
     languages: &[String],
     strict: &Strictness,
     diags: &mut Diagnostics,
@@ -381,8 +385,22 @@ fn check_parity(
                 continue;
             }
             let twin = twin_file(&example.file, &example.lang, lang);
-            let message = format!("{key} has no {lang} version");
-            let help = format!("create {twin} (the {lang} translation of {})", example.file);
+            let draft = drafts.iter().find(|(k, l, _)| k == key && l == lang);
+            let (twin, message, help) = match draft {
+                Some((_, _, file)) => (
+                    file.clone(),
+                    format!("{key} is a draft in {lang} but published in {}", example.lang),
+                    format!(
+                        "set `draft = false` in {file} when the translation is ready, or `draft = true` in {} too",
+                        example.file
+                    ),
+                ),
+                None => (
+                    twin.clone(),
+                    format!("{key} has no {lang} version"),
+                    format!("create {twin} (the {lang} translation of {})", example.file),
+                ),
+            };
             let d = if strict.allow_missing_translations {
                 Diagnostic::warning(&twin, message)
             } else {

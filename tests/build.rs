@@ -7,6 +7,10 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+mod cli_support;
+
+use cli_support::cases::{apply, CASES};
+
 fn fixture() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
@@ -385,247 +389,42 @@ fn assert_rejected(change: impl FnOnce(&Path), expected: &[&str]) -> String {
     err
 }
 
+/// Every case of the table `check` runs too: the build fails with the same message, says that
+/// nothing was written, and leaves the previous site byte for byte as it was.
 #[test]
-fn malformed_record_toml() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/figures.toml",
-                "source_pages = [3]\napprovals = \n",
-            )
-        },
-        &["content/figures.toml:2:", "TOML"],
-    );
-}
-
-#[test]
-fn a_record_text_missing_a_language() {
-    let err = assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/figures.toml",
-                "approvals = 15\nlabel = { ja = \"承認件数\" }\n",
-            )
-        },
-        &[
-            "content/figures.toml:2:9",
-            "has no en version",
-            "en = \"…\"",
-        ],
-    );
-    assert!(
-        err.contains("label = { ja = \"承認件数\" }"),
-        "the line is quoted: {err}"
-    );
-}
-
-#[test]
-fn malformed_front_matter() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\nweight = 1\n+++\nBody\n",
-            )
-        },
-        &["content/projects/bundle/index.en.md:2:", "front matter"],
-    );
-}
-
-#[test]
-fn missing_front_matter() {
-    assert_rejected(
-        |d| write(d, "content/projects/bundle/index.en.md", "# Pharma\n"),
-        &[
-            "content/projects/bundle/index.en.md:1:1",
-            "no front matter",
-            "+++",
-        ],
-    );
-}
-
-#[test]
-fn unknown_front_matter_key() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\"\nauthor = \"me\"\n+++\n",
-            )
-        },
-        &[
-            "content/projects/bundle/index.en.md:3:1",
-            "unknown field `author`",
-            "[extra]",
-        ],
-    );
-}
-
-#[test]
-fn missing_template() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\"\ntemplate = \"nope.html\"\n+++\n",
-            )
-        },
-        &[
-            "content/projects/bundle/index.en.md:3:13",
-            "the template `nope.html` does not exist",
-            "use one of",
-        ],
-    );
-}
-
-#[test]
-fn broken_template_syntax() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "themes/plain/templates/page.html",
-                "{% extends \"base.html\" %}\n{% block main %}{{ page.title }{% endblock main %}\n",
-            )
-        },
-        &[
-            "themes/plain/templates/page.html:2:",
-            "fix the template syntax",
-        ],
-    );
-}
-
-#[test]
-fn unknown_template_variable() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "themes/plain/templates/page.html",
-                "<html>\n<body>{{ page.titel }}</body></html>\n",
-            )
-        },
-        &[
-            "themes/plain/templates/page.html:2:10",
-            "page.titel",
-            "content/projects/pharma.en.md",
-        ],
-    );
-}
-
-#[test]
-fn two_sources_for_one_output_path() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle.ja.md",
-                "+++\ntitle = \"重複\"\n+++\n",
-            );
-            write(
-                d,
-                "content/projects/bundle.en.md",
-                "+++\ntitle = \"Duplicate\"\n+++\n",
-            );
-        },
-        &[
-            "would both be written to public/ja/projects/bundle/index.html",
-            "content/projects/bundle/index.ja.md",
-        ],
-    );
-}
-
-#[test]
-fn a_link_that_leaves_the_content_folder() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\"\n+++\nSee [x](@/../config.toml).\n",
-            )
-        },
-        &[
-            "content/projects/bundle/index.en.md:4:5",
-            "leaves the content folder",
-        ],
-    );
-}
-
-#[test]
-fn a_broken_internal_link() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\"\n+++\nSee\n[x](@/projects/devices.md).\n",
-            )
-        },
-        &[
-            "content/projects/bundle/index.en.md:5:1",
-            "points to no page",
-            "content/projects/devices.<lang>.md",
-        ],
-    );
-}
-
-#[test]
-fn a_broken_anchor() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/_index.en.md",
-                "+++\ntitle = \"Home\"\n+++\n[x](@/projects/pharma.md#nowhere)\n",
-            )
-        },
-        &[
-            "content/_index.en.md:4:1",
-            "has no heading `#nowhere`",
-            "#overview",
-        ],
-    );
-}
-
-#[test]
-fn a_missing_record() {
-    assert_rejected(
-        |d| {
-            write(
-                d,
-                "content/projects/bundle/index.en.md",
-                "+++\ntitle = \"Pharma\"\nrecords = [\"projects/aproval\"]\n+++\n",
-            )
-        },
-        &[
-            "content/projects/bundle/index.en.md:3:13",
-            "there is no record `projects/aproval`",
-        ],
-    );
-}
-
-#[test]
-fn invalid_utf8() {
-    assert_rejected(
-        |d| {
-            std::fs::write(
-                d.join("content/projects/bundle/index.en.md"),
-                b"+++\ntitle = \"Pharma\"\n+++\nbad \xff byte\n",
-            )
+fn build_refuses_every_kind_of_bad_input_and_keeps_the_previous_site() {
+    let mut failures = Vec::new();
+    for (name, edits, expected) in CASES {
+        let dir = cli_support::site("site");
+        let root = dir.path();
+        assert_ok(&build(root));
+        let before = tree(&root.join("public"));
+        apply(root, edits);
+        let out = build(root);
+        let err = stderr(&out);
+        if out.status.code() != Some(1) {
+            failures.push(format!("{name}: exit {:?}\n{err}", out.status.code()));
+        } else if !err.contains(expected) {
+            failures.push(format!("{name}: stderr lacks `{expected}`\n{err}"));
+        } else if !err.contains("Nothing was written") {
+            failures.push(format!(
+                "{name}: does not say that nothing was written\n{err}"
+            ));
+        }
+        if tree(&root.join("public")) != before {
+            failures.push(format!("{name}: the failed build changed public/"));
+        }
+        let left: Vec<String> = std::fs::read_dir(root)
             .unwrap()
-        },
-        &[
-            "content/projects/bundle/index.en.md:4:5",
-            "not valid UTF-8",
-            "UTF-8 encoding",
-        ],
-    );
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("nenpo-tmp"))
+            .collect();
+        if !left.is_empty() {
+            failures.push(format!("{name}: temporary folders left: {left:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]

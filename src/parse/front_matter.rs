@@ -64,12 +64,16 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
         pos = line_end + 1;
     };
     let (toml_stop, body_offset) = toml_end;
-    let front: FrontMatter = toml::from_str(&src[toml_start..toml_stop]).map_err(|e| {
+    let toml_text = &src[toml_start..toml_stop];
+    let front: FrontMatter = toml::from_str(toml_text).map_err(|e| {
         let message = e.message().trim().to_string();
+        let key = e.span().and_then(|span| key_at(toml_text, span));
         let help = if message.contains("unknown field") {
             format!("front matter may only have {ALLOWED_KEYS}; put your own keys under [extra]")
         } else if message.contains("missing field") {
             "every page needs `title = \"…\"` in its front matter".to_string()
+        } else if let Some(help) = key.as_deref().and_then(value_help) {
+            help.to_string()
         } else {
             "front matter is TOML: `key = value`, strings in double quotes".to_string()
         };
@@ -81,10 +85,62 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
             .at(text, span)
             .help(help)
     })?;
+    let spans = toml::de::DeTable::parse(toml_text).ok();
+    let span_of = |key: &str| {
+        spans
+            .as_ref()
+            .and_then(|t| t.get_ref().get(key).map(|v| v.span()))
+            .map(|s| toml_start + s.start..toml_start + s.end)
+            .unwrap_or(0..first_line_end)
+    };
+    if front.title.trim().is_empty() {
+        return Err(Diagnostic::error(file, "the title is empty")
+            .at(text, span_of("title"))
+            .help("write the page's title between the quotes: `title = \"…\"`"));
+    }
+    if front.weight.unsigned_abs() > MAX_WEIGHT as u64 {
+        return Err(Diagnostic::error(
+            file,
+            format!("`weight` must be between -{MAX_WEIGHT} and {MAX_WEIGHT}"),
+        )
+        .at(text, span_of("weight"))
+        .help("weights only order siblings: small numbers such as 10, 20, 30 leave room between pages"));
+    }
     Ok(Split {
         front,
         body: &src[body_offset..],
         body_offset,
+    })
+}
+
+/// The largest weight: `new page` adds 10 to the last one, and that must never overflow.
+pub const MAX_WEIGHT: i64 = 1_000_000_000;
+
+/// The top-level key whose value holds `span` (from the TOML parser's own spans).
+fn key_at(toml_text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let table = toml::de::DeTable::parse_recoverable(toml_text).0;
+    table
+        .get_ref()
+        .iter()
+        .find(|(key, value)| {
+            let (k, v) = (key.span(), value.span());
+            (k.start..v.end.max(k.end)).contains(&span.start)
+        })
+        .map(|(key, _)| key.get_ref().to_string())
+}
+
+/// What a key's value must look like, for a value of the wrong type.
+fn value_help(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "weight" => "`weight` must be a whole number, without quotes: `weight = 3`",
+        "date" => "`date` must be a date like 2021-04-01, without quotes: `date = 2021-04-01`",
+        "draft" => "`draft` must be true or false, without quotes: `draft = true`",
+        "records" => "`records` is a list of record ids: `records = [\"projects/approvals\"]`",
+        "title" | "description" | "template" => {
+            "this value is text, in double quotes: `title = \"…\"`"
+        }
+        "extra" => "`[extra]` is a table: put it last, as `[extra]` and then `key = value` lines",
+        _ => return None,
     })
 }
 

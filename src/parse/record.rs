@@ -32,6 +32,10 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     let root = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
     let mut problems = Vec::new();
     check_parity(&root, languages, src, &mut problems);
+    if let DeValue::Table(table) = root.get_ref() {
+        check_chart(table, src, &mut problems);
+        check_numeric_columns(table, src, &mut problems);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -94,7 +98,136 @@ fn check_parity(
                 check_parity(v, languages, src, out);
             }
         }
+        DeValue::Float(f) => {
+            let number = f.as_str().replace('_', "").parse::<f64>();
+            if !number.is_ok_and(f64::is_finite) {
+                out.push(
+                    Diagnostic::error(
+                        &src.file,
+                        format!("`{}` is not a number a reader can use", f.as_str()),
+                    )
+                    .at(&src.text, value.span())
+                    .help(
+                        "write the figure itself (e.g. 12.5); leave the key out when there is none",
+                    ),
+                );
+            }
+        }
+        DeValue::Integer(i) => {
+            if i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_err() {
+                out.push(
+                    Diagnostic::error(&src.file, format!("`{}` is out of range", i.as_str()))
+                        .at(&src.text, value.span())
+                        .help(format!(
+                            "whole numbers go from {} to {}",
+                            i64::MIN,
+                            i64::MAX
+                        )),
+                );
+            }
+        }
         _ => {}
+    }
+}
+
+/// The kinds of chart that can be drawn.
+const CHART_KINDS: [&str; 1] = ["bar"];
+
+/// A `[chart]`'s kind and the numbers of its value columns, checked here where their positions
+/// are known (a chart drawn from a text would otherwise fail in the template).
+fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
+    let Some(DeValue::Table(chart)) = table.get("chart").map(Spanned::get_ref) else {
+        return;
+    };
+    if let Some(kind) = chart.get("kind") {
+        let known =
+            matches!(kind.get_ref(), DeValue::String(k) if CHART_KINDS.contains(&k.as_ref()));
+        if !known {
+            out.push(
+                Diagnostic::error(&src.file, "unknown chart `kind`")
+                    .at(&src.text, kind.span())
+                    .help(format!(
+                        "charts are one of: {} (or leave `kind` out)",
+                        CHART_KINDS.map(|k| format!("\"{k}\"")).join(", ")
+                    )),
+            );
+        }
+    }
+    let columns: Vec<(&str, &str)> = match chart.get("values").map(Spanned::get_ref) {
+        Some(DeValue::Array(values)) => values
+            .iter()
+            .filter_map(|v| match v.get_ref() {
+                DeValue::String(s) => Some((s.as_ref(), "a value column of the chart")),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    check_rows(table, &columns, src, out);
+}
+
+/// Columns marked `numeric = true` hold numbers in every row.
+fn check_numeric_columns(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
+    let Some(DeValue::Array(columns)) = table.get("columns").map(Spanned::get_ref) else {
+        return;
+    };
+    let numeric: Vec<(&str, &str)> = columns
+        .iter()
+        .filter_map(|c| match c.get_ref() {
+            DeValue::Table(c) => Some(c),
+            _ => None,
+        })
+        .filter(|c| {
+            matches!(
+                c.get("numeric").map(Spanned::get_ref),
+                Some(DeValue::Boolean(true))
+            )
+        })
+        .filter_map(|c| match c.get("key").map(Spanned::get_ref) {
+            Some(DeValue::String(key)) => Some((key.as_ref(), "a numeric column")),
+            _ => None,
+        })
+        .collect();
+    check_rows(table, &numeric, src, out);
+}
+
+/// Each `[[rows]]` value of `columns` is a number (or a text of one, `"1,234"`).
+fn check_rows(
+    table: &DeTable,
+    columns: &[(&str, &str)],
+    src: &RecordSource,
+    out: &mut Vec<Diagnostic>,
+) {
+    if columns.is_empty() {
+        return;
+    }
+    let Some(DeValue::Array(rows)) = table.get("rows").map(Spanned::get_ref) else {
+        return;
+    };
+    for row in rows.iter() {
+        let DeValue::Table(row) = row.get_ref() else {
+            continue;
+        };
+        for (column, what) in columns {
+            let Some(value) = row.get(*column) else {
+                continue;
+            };
+            let number = match value.get_ref() {
+                DeValue::Integer(_) | DeValue::Float(_) => true,
+                DeValue::String(s) => s.replace(',', "").trim().parse::<f64>().is_ok(),
+                _ => false,
+            };
+            if !number {
+                out.push(
+                    Diagnostic::error(
+                        &src.file,
+                        format!("`{column}` is {what}: it must be a number"),
+                    )
+                    .at(&src.text, value.span())
+                    .help(format!("write the figure without quotes or units, e.g. `{column} = 15`; units belong in the column's label")),
+                );
+            }
+        }
     }
 }
 

@@ -1,0 +1,267 @@
+//! The one table of bad input that `build` (tests/build.rs) and `check` (tests/check.rs) must
+//! both refuse, each case with the text its error must contain (file:line:col where there is one).
+
+/// What a case does to a fresh copy of the good fixture site.
+pub enum Edit {
+    Write(&'static str, &'static [u8]),
+    Remove(&'static str),
+}
+pub use Edit::{Remove, Write};
+
+/// Every kind of bad input `build` and `check` must refuse, with the text its error must contain.
+pub const CASES: &[(&str, &[Edit], &str)] = &[
+    (
+        "malformed-config",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"\n[title]\nja = \"x\"\nen = \"y\"\n",
+        )],
+        "config.toml:",
+    ),
+    (
+        "malformed-record",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" \n",
+        )],
+        "content/reports/approvals.toml:",
+    ),
+    (
+        "unknown-front-matter-key",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nauthor = \"me\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:3:1",
+    ),
+    (
+        "missing-front-matter",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"## Approvals {#approvals}\n\nText.\n",
+        )],
+        "content/reports/approvals.en.md:1:1",
+    ),
+    (
+        "missing-title",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\nweight = 1\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md",
+    ),
+    (
+        "missing-template",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\ntemplate = \"report.html\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "report.html",
+    ),
+    (
+        "unknown-template-variable",
+        &[Write(
+            "templates/page.html",
+            b"<!DOCTYPE html>\n<html><body>\n<h1>{{ page.titel }}</h1>\n{{ page.content | safe }}\n</body></html>\n",
+        )],
+        "templates/page.html",
+    ),
+    (
+        "template-syntax-error",
+        &[Write(
+            "templates/page.html",
+            b"<html><body>\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n</body></html>\n",
+        )],
+        "templates/page.html",
+    ),
+    (
+        "duplicate-output-path",
+        &[Write(
+            "content/reports/approvals/index.en.md",
+            b"+++\ntitle = \"Approvals again\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals",
+    ),
+    (
+        "link-leaves-content",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [the secret](@/../secret.md).\n",
+        )],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "broken-internal-link",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](@/reports/aprovals.md).\n",
+        )],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "broken-anchor",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](@/reports/approvals.md#aproval).\n",
+        )],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "missing-translation",
+        &[Remove("content/reports/approvals.en.md")],
+        "content/reports/approvals.en.md",
+    ),
+    (
+        "invalid-utf8",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\n+++\n\nCaf\xe9 latte.\n",
+        )],
+        "content/reports/approvals.en.md:5:4",
+    ),
+    (
+        "missing-record",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nrecords = [\"reports/aprovals\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "reports/aprovals",
+    ),
+    (
+        "record-text-missing-a-language",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\" }\n",
+        )],
+        "content/reports/approvals.toml",
+    ),
+    (
+        "page-name-without-language",
+        &[Write(
+            "content/reports/notes.md",
+            b"+++\ntitle = \"Notes\"\n+++\n",
+        )],
+        "content/reports/notes.md",
+    ),
+    (
+        "malformed-front-matter",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:2:",
+    ),
+    (
+        "weight-in-quotes",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = \"3\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "`weight` must be a whole number, without quotes",
+    ),
+    (
+        "date-with-slashes",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\ndate = \"2021/04/01\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "`date` must be a date like 2021-04-01",
+    ),
+    (
+        "empty-title",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"  \"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:2:9",
+    ),
+    (
+        "weight-out-of-range",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 9223372036854775807\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:3:10",
+    ),
+    (
+        "draft-in-one-language",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\ndraft = true\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "reports/approvals.md is a draft in en",
+    ),
+    (
+        "not-a-number-in-a-record",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\nshare = nan\n",
+        )],
+        "content/reports/approvals.toml:2:9",
+    ),
+    (
+        "infinity-in-a-record",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\nshare = -inf\n",
+        )],
+        "content/reports/approvals.toml:2:9",
+    ),
+    (
+        "text-in-a-numeric-column",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"\xe4\xbb\xb6\xe6\x95\xb0\", en = \"Count\" }\nnumeric = true\n[[rows]]\ncount = \"15 approvals\"\n",
+        )],
+        "content/reports/approvals.toml:7:9",
+    ),
+    (
+        "unknown-chart-kind",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nkind = \"pie\"\nlabel = \"drug\"\nvalues = [\"count\"]\n",
+        )],
+        "content/reports/approvals.toml:3:8",
+    ),
+    (
+        "language-not-a-tag",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"english\"]\n[title]\nja = \"x\"\nenglish = \"y\"\n",
+        )],
+        "config.toml:2:20",
+    ),
+    (
+        "base-url-not-absolute",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\nbase_url = \"example.org/report\"\n[title]\nja = \"x\"\nen = \"y\"\n",
+        )],
+        "config.toml:3:12",
+    ),
+    (
+        "theme-outside-the-site",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"../../shared\"\n[title]\nja = \"x\"\nen = \"y\"\n",
+        )],
+        "config.toml:3:9",
+    ),
+    (
+        "markdown-with-a-capital-extension",
+        &[Write(
+            "content/reports/notes.en.MD",
+            b"+++\ntitle = \"Notes\"\n+++\n",
+        )],
+        "rename it to `notes.en.md`",
+    ),
+];
+
+pub fn apply(root: &std::path::Path, edits: &[Edit]) {
+    for edit in edits {
+        match edit {
+            Write(rel, bytes) => super::write(root, rel, bytes),
+            Remove(rel) => std::fs::remove_file(root.join(rel)).unwrap(),
+        }
+    }
+}
