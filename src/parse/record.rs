@@ -98,33 +98,34 @@ fn check_parity(
                 check_parity(v, languages, src, out);
             }
         }
-        DeValue::Float(f) => {
-            let number = f.as_str().replace('_', "").parse::<f64>();
-            if !number.is_ok_and(f64::is_finite) {
-                out.push(
-                    Diagnostic::error(
-                        &src.file,
-                        format!("`{}` is not a number a reader can use", f.as_str()),
-                    )
-                    .at(&src.text, value.span())
-                    .help(
-                        "write the figure itself (e.g. 12.5); leave the key out when there is none",
-                    ),
-                );
-            }
+        DeValue::Float(f)
+            if !f
+                .as_str()
+                .replace('_', "")
+                .parse::<f64>()
+                .is_ok_and(f64::is_finite) =>
+        {
+            out.push(
+                Diagnostic::error(
+                    &src.file,
+                    format!("`{}` is not a number a reader can use", f.as_str()),
+                )
+                .at(&src.text, value.span())
+                .help("write the figure itself (e.g. 12.5); leave the key out when there is none"),
+            );
         }
-        DeValue::Integer(i) => {
-            if i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_err() {
-                out.push(
-                    Diagnostic::error(&src.file, format!("`{}` is out of range", i.as_str()))
-                        .at(&src.text, value.span())
-                        .help(format!(
-                            "whole numbers go from {} to {}",
-                            i64::MIN,
-                            i64::MAX
-                        )),
-                );
-            }
+        DeValue::Integer(i)
+            if i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_err() =>
+        {
+            out.push(
+                Diagnostic::error(&src.file, format!("`{}` is out of range", i.as_str()))
+                    .at(&src.text, value.span())
+                    .help(format!(
+                        "whole numbers go from {} to {}",
+                        i64::MIN,
+                        i64::MAX
+                    )),
+            );
         }
         _ => {}
     }
