@@ -97,6 +97,15 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
 
     for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
         plain.see(&event, heading.is_some());
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            if let Some(scheme) = script_scheme(dest_url) {
+                out.problems.push(Problem {
+                    span: span.clone(),
+                    message: format!("a `{scheme}` address runs code in the reader's browser"),
+                    help: "link to a page (`@/…`) or a web address (https://…); content may not carry scripts".into(),
+                });
+            }
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -399,15 +408,40 @@ fn resolve_link<'a>(
         None => (target, None),
     };
     if path.split('/').any(|part| part == ".." || part == ".") || path.starts_with('/') {
+        let (message, help) = match lexically_normal(path) {
+            Some(normal) if !path.starts_with('/') => (
+                format!("the link `@/{target}` has `.` or `..` in its path"),
+                format!("write the path from content/ without them: `@/{normal}`"),
+            ),
+            _ => (
+                format!("the link `@/{target}` leaves the content folder"),
+                "write internal links as a path from content/, e.g. `@/projects/pharma.md`".into(),
+            ),
+        };
         out.problems.push(Problem {
             span,
-            message: format!("the link `@/{target}` leaves the content folder"),
-            help: "write internal links as a path from content/, e.g. `@/projects/pharma.md`"
-                .into(),
+            message,
+            help,
         });
         return CowStr::from("#");
     }
     let key = normalise_key(path);
+    // `@/x.ja.md`: the language belongs to the reader, not to the link.
+    let without_language = key
+        .strip_suffix(".md")
+        .and_then(|stem| stem.rsplit_once('.'))
+        .filter(|(_, lang)| crate::config::is_language_tag(lang))
+        .map(|(stem, lang)| (format!("{stem}.md"), lang.to_string()));
+    if let (None, Some((plain, lang))) = (resolve(&key), &without_language) {
+        if resolve(plain).is_some() {
+            out.problems.push(Problem {
+                span,
+                message: format!("the link `@/{target}` names a language (`{lang}`)"),
+                help: format!("leave the language out: `@/{plain}` leads to the page in the reader's language"),
+            });
+            return CowStr::from("#");
+        }
+    }
     match resolve(&key) {
         Some(url) => {
             out.links.push(InternalLink {
@@ -432,6 +466,34 @@ fn resolve_link<'a>(
             CowStr::from("#")
         }
     }
+}
+
+/// `a/../b/./c.md` → `b/c.md`; `None` when the path climbs above its start.
+fn lexically_normal(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The scheme of an address that would run script (`javascript:`, `vbscript:`, `data:text/html`),
+/// as browsers read it: case, whitespace and control characters ignored.
+fn script_scheme(url: &str) -> Option<&'static str> {
+    let folded: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text/html"]
+        .into_iter()
+        .find(|scheme| folded.starts_with(scheme))
 }
 
 /// `a/b/index.md` and `a/b.md` name the same page (a bundle or a plain file).

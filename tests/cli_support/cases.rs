@@ -255,6 +255,38 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "rename it to `notes.en.md`",
     ),
+    (
+        "javascript-link",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [this](JavaScript:alert(1)).\n",
+        )],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "javascript-image",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n![chart]( javascript:alert(1))\n",
+        )],
+        "a `javascript:` address runs code",
+    ),
+    (
+        "link-with-dot-dot-inside-content",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](@/reports/../reports/approvals.md).\n",
+        )],
+        "without them: `@/reports/approvals.md`",
+    ),
+    (
+        "link-naming-a-language",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](@/reports/approvals.en.md).\n",
+        )],
+        "leave the language out: `@/reports/approvals.md`",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
