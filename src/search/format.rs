@@ -208,6 +208,17 @@ fn push_varint(mut value: u32, out: &mut String) {
 /// Appends `s` as a JSON string that is also a valid JavaScript string literal in every engine
 /// (U+2028 and U+2029 escaped).
 pub fn push_json_str(s: &str, out: &mut String) {
+    // Most text needs no escape (0xE2 starts U+2028 and U+2029, among others).
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
+    {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     let mut from = 0;
     for (i, c) in s.char_indices() {

@@ -100,11 +100,22 @@ pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         text.to_ascii_lowercase()
+    } else if text.chars().all(|c| c.is_ascii() || is_nfkc_stable_cjk(c)) {
+        // Japanese text is mostly characters that NFKC and lower-casing leave as they are.
+        text.chars().map(|c| c.to_ascii_lowercase()).collect()
     } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         text.to_lowercase()
     } else {
         text.nfkc().collect::<String>().to_lowercase()
     }
+}
+
+/// Kana, ideographs and the commonest Japanese punctuation, which NFKC leaves alone whatever
+/// follows them (a combining voicing mark after kana is not in this set, so it takes the full path).
+fn is_nfkc_stable_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3001..=0x3002 | 0x300C..=0x300F | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC
+        | 0x4E00..=0x9FFF)
 }
 
 /// Katakana → hiragana, small kana → large, `ー` → nothing; other characters unchanged.
@@ -166,6 +177,21 @@ mod tests {
         assert_eq!(tokenize("強皮症"), ["強皮", "皮症", "症"]);
         assert_eq!(tokenize("薬"), ["薬"]);
         assert_eq!(tokenize("令和３年度"), ["令和", "和", "3", "年度", "度"]);
+    }
+
+    #[test]
+    fn the_fast_fold_agrees_with_nfkc() {
+        use unicode_normalization::UnicodeNormalization;
+        for c in (0x3000u32..=0x30FF)
+            .chain(0x4E00..=0x9FFF)
+            .filter_map(char::from_u32)
+        {
+            if is_nfkc_stable_cjk(c) {
+                let s = format!("{c}a{c}");
+                assert_eq!(s.nfkc().collect::<String>(), s, "U+{:04X}", c as u32);
+            }
+        }
+        assert_eq!(fold("カ\u{3099}Ａ"), "ガa");
     }
 
     #[test]
