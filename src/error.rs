@@ -89,8 +89,22 @@ impl Diagnostic {
             Severity::Warning => CsSeverity::Warning,
         };
         let mut diag = CsDiagnostic::new(severity).with_message(&self.message);
-        let text: &str = self.source.as_deref().unwrap_or("");
-        if let Some(span) = &self.span {
+        let (text, span) = match (&self.source, &self.span) {
+            (Some(source), Some(span)) => {
+                let (text, span) = shortened(source, span.clone());
+                (text, Some(span))
+            }
+            _ => (String::new(), None),
+        };
+        let text = text.as_str();
+        if let (Some(shown), Some((line, col))) = (&span, self.line_col()) {
+            if Some(shown) != self.span.as_ref() {
+                diag = diag.with_notes(vec![format!(
+                    "the line is long and is shown cut: the problem is at line {line}, column {col}"
+                )]);
+            }
+        }
+        if let Some(span) = &span {
             diag = diag.with_labels(vec![Label::primary((), span.clone())]);
         } else {
             diag = diag.with_notes(vec![format!("in {}", self.file)]);
@@ -122,6 +136,40 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The longest part of a line that is quoted; longer lines (a 2 MB line of minified data) are
+/// cut around the span, with `…` where text was left out.
+const QUOTED: usize = 160;
+
+/// The text to quote and the span in it: the file itself, or, when the span's line is too long,
+/// the same number of lines with that line cut down (so line numbers stay right).
+fn shortened(source: &str, span: Range<usize>) -> (String, Range<usize>) {
+    let start = floor_char_boundary(source, span.start.min(source.len()));
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    if line_end - line_start <= QUOTED {
+        return (source.to_string(), span);
+    }
+    let end = floor_char_boundary(source, span.end.clamp(start, line_end));
+    let end = floor_char_boundary(source, end.min(start + QUOTED / 2));
+    let from = floor_char_boundary(source, start.saturating_sub(QUOTED / 4).max(line_start));
+    let to = floor_char_boundary(source, (end + QUOTED / 4).min(line_end));
+    let lines_before = source[..line_start].matches('\n').count();
+    let mut text = "\n".repeat(lines_before);
+    if from > line_start {
+        text.push('…');
+    }
+    let offset = text.len() + (start - from);
+    text.push_str(&source[from..to]);
+    if to < line_end {
+        text.push('…');
+    }
+    text.push('\n');
+    // The column shown is counted in the cut line: say where the cut starts.
+    (text, offset..offset + (end - start))
 }
 
 /// 1-based line and character column of byte `offset` in `text`.
@@ -196,6 +244,30 @@ mod tests {
         let text = "一行目\n二行目のX";
         let offset = text.find('X').unwrap();
         assert_eq!(line_col(text, offset), (2, 5));
+    }
+
+    #[test]
+    fn a_very_long_line_is_quoted_shortened() {
+        let mut text = String::from("ok = 1\n");
+        text.push_str(&"x".repeat(2 << 20));
+        let at = text.len();
+        text.push_str("BAD");
+        text.push_str(&"y".repeat(1 << 20));
+        let source: Arc<str> = Arc::from(text);
+        let d = Diagnostic::error("content/big.toml", "bad value").at(&source, at..at + 3);
+        let rendered = d.render(false);
+        assert!(rendered.len() < 2000, "{} bytes", rendered.len());
+        assert!(rendered.contains("content/big.toml:2:"), "{rendered}");
+        assert!(rendered.contains("2 │ …xxxx"), "{rendered}");
+        assert!(rendered.contains("xxxxBADyyyy"), "{rendered}");
+        assert!(
+            rendered.contains(&format!("line 2, column {}", (2 << 20) + 1)),
+            "{rendered}"
+        );
+        assert_eq!(
+            d.location(),
+            format!("content/big.toml:2:{}", (2 << 20) + 1)
+        );
     }
 
     #[test]
