@@ -1,8 +1,10 @@
 //! nenpo: a static site generator for bilingual annual reports.
 //!
 //! A build is a pipeline over one model: `config` → `load` (discover and read) → `parse` +
-//! `site` (front matter, Markdown, records; URLs, order, translations, links) → `render` (Tera)
-//! → `search` (the index) → `write` (the only stage that touches the output folder).
+//! `site` (front matter, Markdown, records; URLs, order, translations, links) → `render`
+//! (Tera templates) → `search` (the index) → `outputs` (every file) → `write` (the only stage
+//! that touches the output folder). Content pages are streamed: rendered in parallel and written
+//! into the staging folder as each is ready, never held all at once.
 
 pub mod chart;
 pub mod config;
@@ -102,30 +104,62 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let site = site::build(config, sources, &options.strict, &mut diags);
     timings.lap("parse");
 
-    let rendered = render::render_site(&site, &options.root, &mut diags);
-    timings.lap("render");
+    let renderer = render::Renderer::new(&site, &options.root, &mut diags);
+    let generated = renderer
+        .as_ref()
+        .map(|r| r.generated(&mut diags))
+        .unwrap_or_default();
+    timings.lap("templates");
     stop_on_errors(&mut diags)?;
+    let Some(renderer) = renderer else {
+        // A renderer is missing only when its problems were reported, and those stopped above.
+        return Err(diags);
+    };
 
     let indexes = search::build(&site, &mut diags);
     timings.lap("index");
 
+    let inject_html = options.inject_html.as_deref();
     let output = outputs::assemble(
         &site,
         &options.root,
-        rendered,
-        options.inject_html.as_deref(),
+        generated,
+        inject_html,
         indexes,
         &mut diags,
     );
     stop_on_errors(&mut diags)?;
-    if let Some(out) = &options.output {
-        let warning = output
-            .write(&options.root, out)
-            .map_err(|d| Diagnostics(vec![d]))?;
-        diags.extend(warning);
-    }
+    let Some(out) = &options.output else {
+        outputs::pages::stream(&renderer, &output, inject_html, None, &mut diags);
+        timings.lap("render");
+        stop_on_errors(&mut diags)?;
+        return finish(&site, &output, started, timings, diags);
+    };
+    // The content pages are rendered and written into the staging folder as they are ready; the
+    // rest follows, then the swap. A failure anywhere drops the staging folder, and with it
+    // everything written so far: the previous site stays as it was.
+    let one = |d| Diagnostics(vec![d]);
+    let staging = write::Staging::new(&options.root, out).map_err(one)?;
+    output.make_folders(&staging).map_err(one)?;
+    let stream = write::Stream::new(&staging);
+    outputs::pages::stream(&renderer, &output, inject_html, Some(&stream), &mut diags);
+    timings.lap("render");
+    stop_on_errors(&mut diags)?;
+    stream.finish().map_err(one)?;
+    output.write_into(&staging).map_err(one)?;
+    diags.extend(staging.commit().map_err(one)?);
     timings.lap("write");
+    finish(&site, &output, started, timings, diags)
+}
 
+/// The summary of a build that succeeded.
+fn finish(
+    site: &site::Site,
+    output: &write::Output,
+    started: Instant,
+    timings: Timings,
+    mut diags: Diagnostics,
+) -> Result<Summary, Diagnostics> {
     diags.sort();
     Ok(Summary {
         pages: site

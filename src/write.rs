@@ -37,6 +37,9 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// Copied from this source file.
     Copy(PathBuf),
+    /// Written straight into the staging folder by its producer as soon as it is ready
+    /// ([`Stream`]); only its path is held here, to keep paths unique and make its folder.
+    Streamed,
 }
 
 /// Every output file, by path relative to the output folder, with the source that produced it.
@@ -81,57 +84,90 @@ impl Output {
         self.files.keys().map(String::as_str)
     }
 
-    /// Writes everything to `out` (the output of the site in `root`) through a [`Staging`]
-    /// folder swapped into place. Returns a warning when the previous site could not be removed.
-    pub fn write(&self, root: &Path, out: &Path) -> Result<Option<Diagnostic>, Diagnostic> {
-        let staging = Staging::new(root, out)?;
+    /// Whether `path` is a streamed file: held here by path only, written by its producer.
+    pub fn streams(&self, path: &str) -> bool {
+        matches!(self.files.get(path), Some((Contents::Streamed, _)))
+    }
+
+    /// Creates, in `staging`, the folder of every file (streamed ones included), each once, so
+    /// that files can then be written in any order from any thread.
+    pub fn make_folders(&self, staging: &Staging) -> Result<(), Diagnostic> {
         let tmp = staging.path();
-        let shown = out.display().to_string();
-        let fail = |e: io::Error| {
-            Diagnostic::error(&shown, format!("cannot write the new site: {e}")).help(
-                "check that the output folder's parent is writable and the disk is not full; the previous site was left as it was",
-            )
-        };
-        // Folders first (each once), then the files in parallel: the kernel work of creating
-        // many small files is what a large build spends its write time on.
         let dirs: std::collections::BTreeSet<PathBuf> = self
             .files
             .keys()
             .filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf))
             .collect();
         for dir in dirs {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            std::fs::create_dir_all(dir).map_err(|e| staging.failure(e))?;
         }
+        Ok(())
+    }
+
+    /// Writes every file but the streamed ones into `staging`, in parallel: the kernel work of
+    /// creating many small files is what a large build spends its write time on. Call
+    /// [`make_folders`](Self::make_folders) first.
+    pub fn write_into(&self, staging: &Staging) -> Result<(), Diagnostic> {
         self.files
             .par_iter()
-            .try_for_each(|(path, (contents, source))| {
-                let target = tmp.join(path);
-                match contents {
-                    Contents::Bytes(bytes) => {
-                        // A file the previous site already has, byte for byte, is linked
-                        // rather than written again: most of a rebuild is unchanged.
-                        if unchanged(&out.join(path), bytes)
-                            && std::fs::hard_link(out.join(path), &target).is_ok()
-                        {
-                            return Ok(());
-                        }
-                        std::fs::write(&target, bytes).map_err(fail)
-                    }
-                    // A source that cannot be read is the source's problem, not the output's.
-                    Contents::Copy(from) => match File::open(from) {
-                        Err(e) => Err(Diagnostic::error(
-                            source,
-                            format!("cannot read this file to copy it into the site: {e}"),
-                        )
-                        .help("check that the file exists and is readable")),
-                        Ok(mut reader) => File::create(&target)
-                            .and_then(|mut writer| io::copy(&mut reader, &mut writer))
-                            .map(|_| ())
-                            .map_err(fail),
-                    },
-                }
-            })?;
-        staging.commit()
+            .try_for_each(|(path, (contents, source))| match contents {
+                Contents::Bytes(bytes) => staging
+                    .write_file(path, bytes)
+                    .map_err(|e| staging.failure(e)),
+                Contents::Streamed => Ok(()),
+                // A source that cannot be read is the source's problem, not the output's.
+                Contents::Copy(from) => match File::open(from) {
+                    Err(e) => Err(Diagnostic::error(
+                        source,
+                        format!("cannot read this file to copy it into the site: {e}"),
+                    )
+                    .help("check that the file exists and is readable")),
+                    Ok(mut reader) => File::create(staging.path().join(path))
+                        .and_then(|mut writer| io::copy(&mut reader, &mut writer))
+                        .map(|_| ())
+                        .map_err(|e| staging.failure(e)),
+                },
+            })
+    }
+}
+
+/// Files handed to the staging folder one at a time, from many threads, as they are ready (the
+/// pages as they are rendered), so that none is held longer than it takes to write it. The first
+/// failure is kept and every later file skipped; [`finish`](Self::finish) returns it.
+pub struct Stream<'a> {
+    staging: &'a Staging,
+    failed: std::sync::Mutex<Option<Diagnostic>>,
+    any_failed: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> Stream<'a> {
+    pub fn new(staging: &'a Staging) -> Self {
+        Stream {
+            staging,
+            failed: std::sync::Mutex::new(None),
+            any_failed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Writes one file (its folder made by [`Output::make_folders`]).
+    pub fn file(&self, path: &str, bytes: &[u8]) {
+        use std::sync::atomic::Ordering;
+        if self.any_failed.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.staging.write_file(path, bytes) {
+            self.any_failed.store(true, Ordering::Relaxed);
+            let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+            failed.get_or_insert_with(|| self.staging.failure(e));
+        }
+    }
+
+    /// The first failure, if any file could not be written.
+    pub fn finish(self) -> Result<(), Diagnostic> {
+        match self.failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(d) => Err(d),
+            None => Ok(()),
+        }
     }
 }
 
@@ -332,6 +368,28 @@ impl Staging {
     /// The output folder this staging replaces.
     pub fn output(&self) -> &Path {
         &self.out
+    }
+
+    /// Writes one file of the new site (its folder must exist). A file the previous site already
+    /// has, byte for byte, is linked rather than written again: most of a rebuild is unchanged.
+    pub fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let previous = self.out.join(path);
+        let target = self.dir.join(path);
+        if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(target, bytes)
+    }
+
+    /// The error for a file of the new site that could not be written.
+    fn failure(&self, e: io::Error) -> Diagnostic {
+        Diagnostic::error(
+            self.out.display().to_string(),
+            format!("cannot write the new site: {e}"),
+        )
+        .help(
+            "check that the output folder's parent is writable and the disk is not full; the previous site was left as it was",
+        )
     }
 
     /// Marks the new site as nenpo's and swaps it into place. Returns a warning when the old

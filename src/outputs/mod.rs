@@ -15,13 +15,13 @@ use crate::render::RenderedPage;
 use crate::site::Site;
 use crate::write::Output;
 
-/// Every output file: theme and site static files, content assets, pages, search indexes,
-/// robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
+/// Every output file: theme and site static files, content assets, pages (content pages by path
+/// only: they are streamed, see [`pages::stream`]), search indexes, robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
 /// so the order here is the order of precedence.
 pub fn assemble(
     site: &Site,
     root: &Path,
-    rendered: Vec<RenderedPage>,
+    generated: Vec<RenderedPage>,
     inject_html: Option<&str>,
     indexes: crate::search::Files,
     diags: &mut Diagnostics,
@@ -29,7 +29,7 @@ pub fn assemble(
     let mut output = Output::default();
     static_files::add(&mut output, site, root, diags);
     assets::add(&mut output, site, diags);
-    pages::add(&mut output, rendered, inject_html, diags);
+    pages::add(&mut output, site, generated, inject_html, diags);
     search_index::add(&mut output, indexes);
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);

@@ -1,25 +1,61 @@
 //! The rendered HTML pages, each at its URL; `serve` has its live-reload script inserted here.
+//!
+//! Content pages are streamed: [`add`] holds only their paths, and [`stream`] renders them in
+//! parallel and writes each as soon as it is ready, so that the rendered site is never held
+//! whole. The few generated pages (language chooser, print, 404) are held like any other file.
 
 use crate::error::Diagnostics;
-use crate::render::RenderedPage;
-use crate::write::{Contents, Output};
+use crate::render::{RenderedPage, Renderer};
+use crate::site::Site;
+use crate::write::{Contents, Output, Stream};
 
+/// Every content page's path (streamed), then the generated pages; a path that two sources
+/// would write is an error naming both.
 pub fn add(
     output: &mut Output,
-    rendered: Vec<RenderedPage>,
+    site: &Site,
+    generated: Vec<RenderedPage>,
     inject_html: Option<&str>,
     diags: &mut Diagnostics,
 ) {
-    for page in rendered {
-        let mut html = page.html;
-        if let Some(inject) = inject_html {
-            match html.rfind("</body>") {
-                Some(at) => html.insert_str(at, inject),
-                None => html.push_str(inject),
-            }
+    for page in &site.pages {
+        if let Err(d) = output.add(page.url.clone(), Contents::Streamed, &page.file) {
+            diags.push(d);
         }
+    }
+    for page in generated {
+        let html = with_injection(page.html, inject_html);
         if let Err(d) = output.add(page.path, Contents::Bytes(html.into_bytes()), &page.source) {
             diags.push(d);
         }
     }
+}
+
+/// Renders every content page and writes it to `to` as soon as it is ready; without `to` (a
+/// check) the pages are rendered and dropped. A page whose path a later output took over
+/// (`Output::set`) is not written.
+pub fn stream(
+    renderer: &Renderer,
+    output: &Output,
+    inject_html: Option<&str>,
+    to: Option<&Stream>,
+    diags: &mut Diagnostics,
+) {
+    renderer.pages(diags, |page| {
+        if let Some(to) = to.filter(|_| output.streams(&page.path)) {
+            let html = with_injection(page.html, inject_html);
+            to.file(&page.path, html.as_bytes());
+        }
+    });
+}
+
+/// The page with `inject` inserted before its last `</body>` (at the end if it has none).
+fn with_injection(mut html: String, inject: Option<&str>) -> String {
+    if let Some(inject) = inject {
+        match html.rfind("</body>") {
+            Some(at) => html.insert_str(at, inject),
+            None => html.push_str(inject),
+        }
+    }
+    html
 }

@@ -28,115 +28,135 @@ pub struct RenderedPage {
     pub source: String,
 }
 
-/// The render stage: loads the templates (with the `record()` function over the site's records)
-/// and renders every page. Nothing is rendered when an earlier stage found errors.
-pub fn render_site(site: &Site, root: &Path, diags: &mut Diagnostics) -> Vec<RenderedPage> {
-    let records_by_language = site
-        .records
-        .iter()
-        .map(|(id, r)| (id.clone(), r.by_lang.clone()))
-        .collect();
-    let theme = match crate::theme::load(root, &site.config.theme) {
-        Ok(theme) => theme,
-        Err(d) => {
-            diags.push(d);
-            return Vec::new();
-        }
-    };
-    let templates =
-        Strings::load(root, theme.as_deref(), &site.config.languages).and_then(|strings| {
-            Templates::load(
-                root,
-                theme.as_deref(),
-                Arc::new(records_by_language),
-                Arc::new(strings),
-                &site.config.languages,
-            )
-        });
-    match templates {
-        Ok(templates) if !diags.has_errors() => render(site, &templates, diags),
-        Ok(_) => Vec::new(),
-        Err(problems) => {
-            diags.extend(problems);
-            Vec::new()
-        }
-    }
+/// The render stage: the templates (with the `record()` function over the site's records) and
+/// each language's shared context, ready to render any page.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: Templates,
+    /// Per language: what every page's context holds besides `root` and `page`.
+    bases: BTreeMap<&'a str, Context>,
 }
 
-/// Renders every page, the language chooser and, when the theme has them, the print page and the
-/// 404 page of each language.
-pub fn render(site: &Site, templates: &Templates, diags: &mut Diagnostics) -> Vec<RenderedPage> {
-    let has_print = templates.has("print.html");
-    let bases: BTreeMap<&str, Context> = site
-        .config
-        .languages
-        .iter()
-        .map(|lang| {
-            let print_url = has_print.then(|| print_path(lang));
-            (lang.as_str(), view::base_context(site, lang, print_url))
+impl<'a> Renderer<'a> {
+    /// Loads the templates. `None` when they have problems (added to `diags`) or an earlier stage
+    /// found errors: nothing is rendered then.
+    pub fn new(site: &'a Site, root: &Path, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
+        let records_by_language = site
+            .records
+            .iter()
+            .map(|(id, r)| (id.clone(), r.by_lang.clone()))
+            .collect();
+        let theme = match crate::theme::load(root, &site.config.theme) {
+            Ok(theme) => theme,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        let templates =
+            Strings::load(root, theme.as_deref(), &site.config.languages).and_then(|strings| {
+                Templates::load(
+                    root,
+                    theme.as_deref(),
+                    Arc::new(records_by_language),
+                    Arc::new(strings),
+                    &site.config.languages,
+                )
+            });
+        let templates = match templates {
+            Ok(templates) if !diags.has_errors() => templates,
+            Ok(_) => return None,
+            Err(problems) => {
+                diags.extend(problems);
+                return None;
+            }
+        };
+        let print_url = |lang: &str| templates.has("print.html").then(|| print_path(lang));
+        let bases = site
+            .config
+            .languages
+            .iter()
+            .map(|lang| {
+                let context = view::base_context(site, lang, print_url(lang));
+                (lang.as_str(), context)
+            })
+            .collect();
+        Some(Renderer {
+            site,
+            templates,
+            bases,
         })
-        .collect();
+    }
 
-    // Each worker copies the shared contexts once and then only replaces `root` and `page`
-    // in them: a per-page copy would deep-copy every record for every page.
-    let results: Vec<Result<RenderedPage, Diagnostic>> = site
-        .pages
-        .par_iter()
-        .map_init(
-            || bases.clone(),
-            |contexts, page| {
-                let Some(context) = contexts.get_mut(page.lang.as_str()) else {
-                    return Err(Diagnostic::error(
-                        &page.file,
-                        format!("`{}` is not a language of config.toml", page.lang),
-                    ));
-                };
-                context.insert("root", &page.root());
-                context.insert("page", &PageView::new(site, page, true));
-                let template = view::template_for(page);
-                if !templates.has(&template) {
-                    return Err(missing_template(page, &template, templates));
+    /// Renders every content page in parallel and hands each to `emit` as soon as it is ready, so
+    /// that a worker holds one page at a time, never the whole rendered site.
+    pub fn pages(&self, diags: &mut Diagnostics, emit: impl Fn(RenderedPage) + Sync) {
+        let (site, templates) = (self.site, &self.templates);
+        // Each worker copies the shared contexts once and then only replaces `root` and `page`
+        // in them: a per-page copy would deep-copy every record for every page.
+        let problems: Vec<Diagnostic> = site
+            .pages
+            .par_iter()
+            .map_init(
+                || self.bases.clone(),
+                |contexts, page| {
+                    let Some(context) = contexts.get_mut(page.lang.as_str()) else {
+                        return Some(Diagnostic::error(
+                            &page.file,
+                            format!("`{}` is not a language of config.toml", page.lang),
+                        ));
+                    };
+                    context.insert("root", &page.root());
+                    context.insert("page", &PageView::new(site, page, true));
+                    let template = view::template_for(page);
+                    if !templates.has(&template) {
+                        return Some(missing_template(page, &template, templates));
+                    }
+                    match templates.render(&template, context, &page.file) {
+                        Ok(html) => {
+                            emit(RenderedPage {
+                                path: page.url.clone(),
+                                html,
+                                source: page.file.clone(),
+                            });
+                            None
+                        }
+                        Err(d) => Some(d),
+                    }
+                },
+            )
+            .flatten()
+            .collect();
+        diags.extend(problems);
+    }
+
+    /// The pages no content file makes: the language chooser and, when the theme has them, the
+    /// print page and the 404 page of each language.
+    pub fn generated(&self, diags: &mut Diagnostics) -> Vec<RenderedPage> {
+        let (site, templates) = (self.site, &self.templates);
+        let mut out = Vec::new();
+        if templates.has("print.html") {
+            for lang in &site.config.languages {
+                match render_print(site, templates, lang, &self.bases[lang.as_str()]) {
+                    Ok(page) => out.push(page),
+                    Err(d) => diags.push(d),
                 }
-                templates
-                    .render(&template, context, &page.file)
-                    .map(|html| RenderedPage {
-                        path: page.url.clone(),
-                        html,
-                        source: page.file.clone(),
-                    })
-            },
-        )
-        .collect();
-
-    let mut out = Vec::with_capacity(results.len() + 4);
-    for result in results {
-        match result {
+            }
+        }
+        if templates.has("404.html") {
+            for lang in &site.config.languages {
+                match render_not_found(site, templates, lang, &self.bases[lang.as_str()]) {
+                    Ok(pages) => out.extend(pages),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        match render_language_chooser(site, templates) {
             Ok(page) => out.push(page),
             Err(d) => diags.push(d),
         }
+        out
     }
-
-    if has_print {
-        for lang in &site.config.languages {
-            match render_print(site, templates, lang, &bases[lang.as_str()]) {
-                Ok(page) => out.push(page),
-                Err(d) => diags.push(d),
-            }
-        }
-    }
-    if templates.has("404.html") {
-        for lang in &site.config.languages {
-            match render_not_found(site, templates, lang, &bases[lang.as_str()]) {
-                Ok(pages) => out.extend(pages),
-                Err(d) => diags.push(d),
-            }
-        }
-    }
-    match render_language_chooser(site, templates) {
-        Ok(page) => out.push(page),
-        Err(d) => diags.push(d),
-    }
-    out
 }
 
 /// A page names a template that does not exist: point at its `template` line.
