@@ -10,6 +10,7 @@ pub mod chart;
 pub mod config;
 pub mod error;
 pub mod fs;
+pub mod image;
 pub mod load;
 pub mod outputs;
 pub mod parse;
@@ -101,7 +102,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let sources = load::load(&options.root, &config, &mut diags);
     timings.lap("load");
 
-    let site = site::build(config, sources, &options.strict, &mut diags);
+    // Images before Markdown: a page's <img> names the resized variants that exist.
+    let mut images = image::Images::scan(&sources.assets);
+    let image_files = images.render_variants(&options.root.join(image::CACHE_DIR), &mut diags);
+    timings.lap("images");
+
+    let site = site::build(config, sources, &images, &options.strict, &mut diags);
     timings.lap("parse");
 
     let renderer = render::Renderer::new(&site, &options.root, &mut diags);
@@ -126,6 +132,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         generated,
         inject_html,
         indexes,
+        image_files,
         &mut diags,
     );
     stop_on_errors(&mut diags)?;

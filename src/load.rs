@@ -129,7 +129,10 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
                 bundle_dir,
                 text,
             });
-        } else if let Some(stem) = name.strip_suffix(".toml") {
+        } else if let Some(stem) = name
+            .strip_suffix(".toml")
+            .or_else(|| name.strip_suffix(".csv"))
+        {
             match fs::read_text(&path, &shown) {
                 Ok(text) => sources.records.push(RecordSource {
                     file: shown,

@@ -29,7 +29,7 @@ use crate::{BuildOptions, Summary};
 /// The URL path of the live-reload endpoint (long-poll; answers JSON).
 pub const EVENTS_PATH: &str = "/__nenpo/events";
 /// Folders whose changes trigger a rebuild (with `config.toml`).
-pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 /// How long file events are gathered before one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(100);
 /// How long the events endpoint holds a request open when nothing changes.

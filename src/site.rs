@@ -154,6 +154,7 @@ fn parent_of(key: &str, is_section: bool) -> Option<String> {
 pub fn build(
     config: Config,
     sources: Sources,
+    images: &crate::image::Images,
     strict: &Strictness,
     diags: &mut Diagnostics,
 ) -> Site {
@@ -164,9 +165,16 @@ pub fn build(
     let mut broken_records = HashSet::new();
     for src in &sources.records {
         match record::parse(src, &languages) {
-            Ok(r) => {
-                records.insert(r.id.clone(), r);
-            }
+            // A CSV beside a TOML record of the same name gives that record its rows.
+            Ok(r) => match records.remove(&r.id) {
+                Some(earlier) => {
+                    let both = record::combine(earlier, r);
+                    records.insert(both.id.clone(), both);
+                }
+                None => {
+                    records.insert(r.id.clone(), r);
+                }
+            },
             Err(problems) => {
                 diags.extend(problems);
                 broken_records.insert(src.id.clone());
@@ -292,8 +300,16 @@ pub fn build(
                     .find_map(|l| urls.get(l).and_then(|by_key| by_key.get(key)))
                     .map(|u| format!("{root}{u}"))
             };
+            // Image paths are relative to the content file's folder.
+            let page_dir = page
+                .file
+                .strip_prefix("content/")
+                .and_then(|f| f.rsplit_once('/'))
+                .map_or("", |(dir, _)| dir)
+                .to_string();
+            let image = |src: &str, alt: &str| images.img_html(&page_dir, &root, src, alt);
             let body = &page.text[page.body_offset..];
-            let rendered = markdown::render(body, &resolve, &abbreviations[&page.lang]);
+            let rendered = markdown::render(body, &resolve, &image, &abbreviations[&page.lang]);
             page.content = rendered.html;
             page.plain_text = rendered.plain_text;
             page.toc = rendered.toc;

@@ -1,9 +1,101 @@
 //! The browser suite (tests/browser/*.test.mjs: search, theme, accessibility, Lighthouse) run by
-//! `cargo test`, so that one command runs every test. It builds the real report first, into its
-//! own folder, and points the suite at it; the suite opens it from file:// in headless Chromium.
+//! `cargo test`, so that one command runs every test. It builds the real report and a starter site
+//! of `nenpo init` (ja, en, zh-Hans) first, each into its own folder, and points the suite at
+//! them; the suite opens them from file:// in headless Chromium.
+//!
+//! What the suite needs is set up here when it is missing: the npm packages (`npm ci`), and, when
+//! run as root, Debian's Chromium and CJK fonts (apt-get). Otherwise the test fails at once with
+//! the one command to run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// Debian's packages the suite needs: the browser, and fonts so that CJK text renders.
+const APT_PACKAGES: &[&str] = &["chromium", "fonts-noto-cjk"];
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn run_setup(what: &str, cmd: &mut Command) -> Result<(), String> {
+    eprintln!("browser tests: {what}");
+    match cmd.status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{what}` failed ({s})")),
+        Err(e) => Err(format!("`{what}` could not start: {e}")),
+    }
+}
+
+/// Installs what is missing, or says what to run.
+fn set_up(browser: &Path) -> Result<(), String> {
+    let fonts = Path::new("/usr/share/fonts/opentype/noto").is_dir();
+    if !Path::new(CHROMIUM).exists() || !fonts {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let root = unsafe { libc::geteuid() } == 0;
+        if !root {
+            return Err(format!(
+                "the browser tests need Debian's Chromium and CJK fonts; run once: sudo apt-get install -y {}",
+                APT_PACKAGES.join(" ")
+            ));
+        }
+        run_setup(
+            "apt-get update",
+            Command::new("apt-get").args(["update", "-qq"]),
+        )?;
+        run_setup(
+            &format!("apt-get install {}", APT_PACKAGES.join(" ")),
+            Command::new("apt-get")
+                .args(["install", "-y", "-qq"])
+                .args(APT_PACKAGES)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
+    if !browser.join("node_modules/playwright-core").is_dir() {
+        run_setup(
+            "npm ci --prefix tests/browser",
+            Command::new("npm")
+                .args([
+                    "ci",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    "--prefix",
+                ])
+                .arg(browser),
+        )
+        .map_err(|e| format!("{e}; Node.js and npm are needed (apt-get install nodejs npm)"))?;
+    }
+    Ok(())
+}
+
+/// A starter site from `nenpo init` in three languages, built into `out`.
+fn starter_site(repo: &Path, out: &Path) -> PathBuf {
+    let dir = repo.join("target/browser-starter");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let init = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .arg("init")
+        .arg(&dir)
+        .args(["--languages", "ja,en,zh-Hans"])
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "nenpo init failed:\n{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let build = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["build", "--root"])
+        .arg(&dir)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "the starter site does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    out.to_path_buf()
+}
 
 #[test]
 fn browser_suite_passes_on_the_built_report() {
@@ -22,15 +114,18 @@ fn browser_suite_passes_on_the_built_report() {
         String::from_utf8_lossy(&build.stderr)
     );
 
+    let starter = starter_site(&repo, &repo.join("target/browser-starter-site"));
+
     let browser = repo.join("tests/browser");
-    assert!(
-        browser.join("node_modules/playwright-core").is_dir(),
-        "the browser tests need their npm packages: npm ci --prefix tests/browser (and Chromium: apt-get install chromium)"
-    );
+    if let Err(e) = set_up(&browser) {
+        panic!("{e}");
+    }
     let out = Command::new("node")
         .arg("--test")
         .current_dir(&browser)
         .env("SITE_DIR", &site)
+        .env("STARTER_DIR", &starter)
+        .env("SCREENSHOTS_DIR", repo.join("target/screenshots"))
         .env("REQUIRE_SITE", "1")
         .output()
         .expect("node is needed for the browser tests");

@@ -1,4 +1,5 @@
-//! Content assets (images and files beside a page in `content/`), copied into every language's tree.
+//! Content assets other than images (files beside a page in `content/`), copied into every
+//! language's tree. Images are written once: `images.rs`.
 
 use std::path::Path;
 
@@ -8,7 +9,11 @@ use crate::site::Site;
 use crate::write::{Contents, Output};
 
 pub fn add(output: &mut Output, site: &Site, diags: &mut Diagnostics) {
-    for asset in &site.assets {
+    for asset in site
+        .assets
+        .iter()
+        .filter(|a| !crate::image::is_image(&a.rel))
+    {
         let rel = fs::display_path(Path::new(""), &asset.rel);
         let shown = format!("content/{rel}");
         for lang in &site.config.languages {

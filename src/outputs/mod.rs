@@ -2,6 +2,7 @@
 //! module; `assemble` gathers them into the one `Output` the write stage writes.
 
 pub mod assets;
+pub mod images;
 pub mod pages;
 pub mod robots;
 pub mod search_index;
@@ -24,10 +25,12 @@ pub fn assemble(
     generated: Vec<RenderedPage>,
     inject_html: Option<&str>,
     indexes: crate::search::Files,
+    image_files: Vec<(String, crate::image::ImageOutput)>,
     diags: &mut Diagnostics,
 ) -> Output {
     let mut output = Output::default();
     static_files::add(&mut output, site, root, diags);
+    images::add(&mut output, image_files, diags);
     assets::add(&mut output, site, diags);
     pages::add(&mut output, site, generated, inject_html, diags);
     search_index::add(&mut output, indexes);

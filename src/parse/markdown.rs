@@ -74,6 +74,10 @@ type OpenHeading<'a> = (
 /// Resolves a content key (`projects/pharma.md`) to a URL relative to the current page.
 pub type Resolver<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
+/// Turns an image's `src` and alt text into `<img>` mark-up (`crate::image`), or says what is
+/// wrong: (message, help).
+pub type ImageRenderer<'a> = dyn Fn(&str, &str) -> Result<String, (String, String)> + 'a;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -81,8 +85,15 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `body`; `resolve` turns `@/` keys into URLs, `abbreviations` are marked up once each.
-pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) -> Rendered {
+/// Renders `body`; `resolve` turns `@/` keys into URLs, `images` writes images, `abbreviations`
+/// are marked up once each. An image with a title alone in its paragraph becomes a
+/// `<figure>` with the title as `<figcaption>`: `![A chart of visitors](visitors.png "Visitors per year")`.
+pub fn render(
+    body: &str,
+    resolve: &Resolver,
+    images: &ImageRenderer,
+    abbreviations: &[Abbreviation],
+) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -94,6 +105,10 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
     let mut in_link = 0usize;
     let mut in_code = 0usize;
     let mut plain = PlainText::default();
+    // An image's alt text is read up to its end: (src, title, span, alt).
+    let mut image: Option<(CowStr, CowStr, Range<usize>, String)> = None;
+    // Indexes in `events` of figures, whose surrounding paragraph is dropped.
+    let mut figures: Vec<usize> = Vec::new();
 
     for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
         plain.see(&event, heading.is_some());
@@ -106,7 +121,51 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
                 });
             }
         }
+        if let Some((_, _, _, alt)) = image.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => {}
+                Event::Text(t) | Event::Code(t) => {
+                    alt.push_str(&t);
+                    continue;
+                }
+                _ => continue,
+            }
+        }
         match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                image = Some((dest_url, title, span, String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                let Some((src, title, span, alt)) = image.take() else {
+                    continue;
+                };
+                let html = match images(&src, &alt) {
+                    Ok(img) if !title.is_empty() => {
+                        figures.push(events.len());
+                        format!(
+                            "<figure class=\"figure-image\">{img}<figcaption>{}</figcaption></figure>",
+                            escape_attr(&title)
+                        )
+                    }
+                    Ok(img) => img,
+                    Err((message, help)) => {
+                        out.problems.push(Problem {
+                            span,
+                            message,
+                            help,
+                        });
+                        String::new()
+                    }
+                };
+                push(
+                    &mut heading,
+                    &mut heading_events,
+                    &mut events,
+                    Event::InlineHtml(CowStr::from(html)),
+                );
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -218,7 +277,23 @@ pub fn render(body: &str, resolve: &Resolver, abbreviations: &[Abbreviation]) ->
     }
     out.ids.extend(used_ids);
     out.plain_text = plain.finish();
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    // A figure alone in its paragraph replaces the paragraph (a <figure> cannot sit in a <p>).
+    let mut drop = HashSet::new();
+    for &i in &figures {
+        if i > 0
+            && matches!(events.get(i - 1), Some(Event::Start(Tag::Paragraph)))
+            && matches!(events.get(i + 1), Some(Event::End(TagEnd::Paragraph)))
+        {
+            drop.insert(i - 1);
+            drop.insert(i + 1);
+        }
+    }
+    let events = events
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, e)| e);
+    pulldown_cmark::html::push_html(&mut out.html, events);
     out
 }
 
@@ -616,11 +691,16 @@ mod tests {
         None
     }
 
+    fn no_images(src: &str, _: &str) -> Result<String, (String, String)> {
+        Err((format!("no image {src}"), String::new()))
+    }
+
     #[test]
     fn japanese_headings_keep_their_text_as_id() {
         let r = render(
             "## 承認事例\n\n## 承認事例\n\n## Drug Discovery Booster\n",
             &none,
+            &no_images,
             &[],
         );
         let ids: Vec<_> = r.toc.iter().map(|h| h.id.as_str()).collect();
@@ -634,7 +714,7 @@ mod tests {
 
     #[test]
     fn explicit_ids_win() {
-        let r = render("## 承認事例 {#approvals}\n", &none, &[]);
+        let r = render("## 承認事例 {#approvals}\n", &none, &no_images, &[]);
         assert_eq!(r.toc[0].id, "approvals");
         assert_eq!(r.toc[0].title, "承認事例");
     }
@@ -645,6 +725,7 @@ mod tests {
         let r = render(
             "[x](@/a/b.md#top) [y](@/a/c.md) [z](@/../etc.md)",
             &resolve,
+            &no_images,
             &[],
         );
         assert!(
@@ -663,6 +744,7 @@ mod tests {
         let r = render(
             "|a|b|\n|-|-|\n|1|2|\n\n~~old~~ text[^1]\n\n[^1]: note\n",
             &none,
+            &no_images,
             &[],
         );
         assert!(r.html.contains("<table>"));
@@ -683,6 +765,7 @@ mod tests {
         let r = render(
             "Intro *with* **mark-up** & more.\n\n## First {#a}\n\nOne\ntwo\n\n### `Code` part\n\n- x\n- y\n\n|a|b|\n|-|-|\n|1|2,964|\n",
             &none,
+            &no_images,
             &[],
         );
         assert_eq!(
@@ -700,6 +783,7 @@ mod tests {
         let r = render(
             "## 承認\n\n全身性強皮症に\n対して<span>リツキシマブ</span>が承認。\nAMED\nです[^1]。\n\n[^1]: 注記\n",
             &none,
+            &no_images,
             &[Abbreviation {
                 abbr: "AMED".into(),
                 title: "日本医療研究開発機構".into(),
@@ -713,7 +797,10 @@ mod tests {
                 "全身性強皮症に対してリツキシマブが承認。 AMED です。 注記"
             )]
         );
-        assert_eq!(render("", &none, &[]).plain_text, [section(None, "", "")]);
+        assert_eq!(
+            render("", &none, &no_images, &[]).plain_text,
+            [section(None, "", "")]
+        );
     }
 
     #[test]
@@ -722,7 +809,12 @@ mod tests {
             abbr: "AMR".into(),
             title: "薬剤耐性".into(),
         }];
-        let r = render("AMR対策とAMRの研究。\n\n再びAMR。", &none, &abbrs);
+        let r = render(
+            "AMR対策とAMRの研究。\n\n再びAMR。",
+            &none,
+            &no_images,
+            &abbrs,
+        );
         assert_eq!(r.html.matches("<abbr").count(), 1, "{}", r.html);
         assert!(
             r.html
@@ -730,5 +822,59 @@ mod tests {
             "{}",
             r.html
         );
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    fn none(_: &str) -> Option<String> {
+        None
+    }
+
+    fn images(src: &str, alt: &str) -> Result<String, (String, String)> {
+        if src == "missing.png" {
+            return Err((
+                "the image `missing.png` does not exist".into(),
+                "check".into(),
+            ));
+        }
+        Ok(format!("<img src=\"{src}\" alt=\"{alt}\">"))
+    }
+
+    #[test]
+    fn an_image_with_a_title_alone_in_its_paragraph_is_a_figure() {
+        let r = render(
+            "Text.\n\n![A *chart*](c.png \"Visitors\")\n",
+            &none,
+            &images,
+            &[],
+        );
+        assert!(
+            r.html.contains("<figure class=\"figure-image\"><img src=\"c.png\" alt=\"A chart\"><figcaption>Visitors</figcaption></figure>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<p><figure"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_inline_image_stays_in_its_paragraph() {
+        let r = render("See ![icon](i.png) here.\n", &none, &images, &[]);
+        assert!(
+            r.html
+                .contains("<p>See <img src=\"i.png\" alt=\"icon\"> here.</p>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn a_missing_image_is_a_problem_at_its_span() {
+        let body = "Intro.\n\n![x](missing.png)\n";
+        let r = render(body, &none, &images, &[]);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(&body[r.problems[0].span.clone()], "![x](missing.png)");
     }
 }

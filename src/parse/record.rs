@@ -21,6 +21,9 @@ pub struct Record {
 
 /// Parses a record; problems are returned together (a missing language is reported once per text).
 pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Diagnostic>> {
+    if src.file.ends_with(".csv") {
+        return parse_csv(src, languages);
+    }
     let table = DeTable::parse(&src.text).map_err(|e| {
         let d = Diagnostic::error(&src.file, format!("TOML: {}", e.message().trim()))
             .help("records are TOML; texts in both languages are written `key = { ja = \"…\", en = \"…\" }`");
@@ -302,6 +305,268 @@ fn localise(value: &DeValue, lang: &str, languages: &[String]) -> Json {
     }
 }
 
+/// A record from a spreadsheet: `content/x/visitors.csv`. The first line names the columns; a
+/// text in several languages has one column per language, `name.ja`, `name.en`. A column whose
+/// cells are all numbers (or empty) holds numbers. The record has `columns` (key, label = key,
+/// numeric) and `rows`; a TOML record of the same name beside it (`visitors.toml`) gives the
+/// title, the column labels and the chart, and the CSV gives the rows (`merge_csv`).
+fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Diagnostic>> {
+    let text: &Arc<str> = &src.text;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| -> Diagnostic {
+        let at = e.position().map(|p| p.byte() as usize);
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!(
+                "this row has {len} cells where the first line names {expected_len} columns"
+            ),
+            csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
+            _ => format!("CSV: {e}"),
+        };
+        let d = Diagnostic::error(&src.file, message).help(
+            "every row needs one cell per column of the first line; quote a cell that holds a comma: \"1,234\"",
+        );
+        match at {
+            Some(at) => d.at(text, at..at + 1),
+            None => d,
+        }
+    };
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| vec![csv_error(e)])?
+        .clone();
+    let header_start = headers.position().map_or(0, |p| p.byte() as usize);
+    let mut problems = Vec::new();
+    // Column key → the header cell of each language (or `None` for a column in every language).
+    let mut columns: Vec<(String, BTreeMap<String, usize>, Option<usize>)> = Vec::new();
+    for (i, raw) in headers.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_string();
+        // Field ranges leave out the delimiters: one comma before each earlier field.
+        let span = header_start + headers.range(i).map_or(0, |r| r.start) + i;
+        let located = |d: Diagnostic| d.at(text, span..span + raw.len().max(1));
+        if name.is_empty() {
+            problems.push(
+                located(Diagnostic::error(
+                    &src.file,
+                    format!("column {} has no name", i + 1),
+                ))
+                .help(
+                    "write a name for every column on the first line, e.g. `name.ja,name.en,count`",
+                ),
+            );
+            continue;
+        }
+        let (key, lang) = match name.rsplit_once('.') {
+            Some((key, lang)) if languages.iter().any(|l| l == lang) => {
+                (key.to_string(), Some(lang.to_string()))
+            }
+            Some((_, lang))
+                if !lang.is_empty()
+                    && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                    && lang.len() <= 8 =>
+            {
+                problems.push(
+                    located(Diagnostic::error(
+                        &src.file,
+                        format!("`{lang}` in `{name}` is not a language of the site"),
+                    ))
+                    .help(format!(
+                        "name a column of texts `key.<lang>` with one of {}",
+                        languages.join(", ")
+                    )),
+                );
+                continue;
+            }
+            _ => (name.clone(), None),
+        };
+        let existing = columns.iter_mut().find(|(k, _, _)| *k == key);
+        match (existing, lang) {
+            (Some((_, by_lang, None)), Some(lang)) if !by_lang.contains_key(&lang) => {
+                by_lang.insert(lang, i);
+            }
+            (None, Some(lang)) => columns.push((key, BTreeMap::from([(lang, i)]), None)),
+            (None, None) => columns.push((key, BTreeMap::new(), Some(i))),
+            _ => problems.push(
+                located(Diagnostic::error(
+                    &src.file,
+                    format!("the column `{name}` is named twice"),
+                ))
+                .help("give every column its own name"),
+            ),
+        }
+    }
+    for (key, by_lang, all) in &columns {
+        if all.is_none() {
+            let missing: Vec<&str> = languages
+                .iter()
+                .map(String::as_str)
+                .filter(|l| !by_lang.contains_key(*l))
+                .collect();
+            if !missing.is_empty() {
+                let first = by_lang.values().next().copied().unwrap_or(0);
+                let span = header_start + headers.range(first).map_or(0, |r| r.start) + first;
+                problems.push(
+                    Diagnostic::error(
+                        &src.file,
+                        format!("the column `{key}` has no {} version", missing.join(", ")),
+                    )
+                    .at(text, span..span + headers.get(first).map_or(1, <[u8]>::len))
+                    .help(format!(
+                        "add a column `{key}.{}` to the first line",
+                        missing[0]
+                    )),
+                );
+            }
+        }
+    }
+    let mut rows: Vec<csv::ByteRecord> = Vec::new();
+    for row in reader.byte_records() {
+        match row {
+            Ok(row) => rows.push(row),
+            Err(e) => problems.push(csv_error(e)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let cell = |row: &csv::ByteRecord, i: usize| {
+        String::from_utf8_lossy(row.get(i).unwrap_or(b""))
+            .trim()
+            .to_string()
+    };
+    // A column of numbers: every non-empty cell parses as one.
+    let numeric: Vec<bool> = columns
+        .iter()
+        .map(|(_, _, all)| match all {
+            Some(i) => {
+                rows.iter().any(|r| !cell(r, *i).is_empty())
+                    && rows.iter().all(|r| {
+                        let c = cell(r, *i);
+                        c.is_empty() || number(&c).is_some()
+                    })
+            }
+            None => false,
+        })
+        .collect();
+    let by_lang = languages
+        .iter()
+        .map(|lang| {
+            let cols: Vec<Json> = columns
+                .iter()
+                .zip(&numeric)
+                .map(|((key, _, _), numeric)| {
+                    let mut c = Map::new();
+                    c.insert("key".into(), Json::String(key.clone()));
+                    c.insert("label".into(), Json::String(key.clone()));
+                    if *numeric {
+                        c.insert("numeric".into(), Json::Bool(true));
+                    }
+                    Json::Object(c)
+                })
+                .collect();
+            let rows: Vec<Json> = rows
+                .iter()
+                .map(|row| {
+                    let mut map = Map::new();
+                    for ((key, by_lang, all), numeric) in columns.iter().zip(&numeric) {
+                        let i = all.or_else(|| by_lang.get(lang).copied()).unwrap_or(0);
+                        let c = cell(row, i);
+                        let value = match (numeric, number(&c)) {
+                            (true, Some(n)) => n,
+                            _ if c.is_empty() && *numeric => Json::Null,
+                            _ => Json::String(c),
+                        };
+                        map.insert(key.clone(), value);
+                    }
+                    Json::Object(map)
+                })
+                .collect();
+            let mut map = Map::new();
+            map.insert("id".into(), Json::String(src.id.clone()));
+            map.insert("anchor".into(), Json::String(anchor(&src.id)));
+            map.insert("columns".into(), Json::Array(cols));
+            map.insert("rows".into(), Json::Array(rows));
+            (lang.clone(), Json::Object(map))
+        })
+        .collect();
+    Ok(Record {
+        id: src.id.clone(),
+        file: src.file.clone(),
+        by_lang,
+    })
+}
+
+/// `1234`, `-5`, `12.5`, `1,234` (thousands separators) as a JSON number.
+fn number(cell: &str) -> Option<Json> {
+    let plain = if cell.contains(',') {
+        let (int, frac) = cell.split_once('.').unwrap_or((cell, ""));
+        let groups: Vec<&str> = int.trim_start_matches('-').split(',').collect();
+        let grouped = groups[0].len() <= 3
+            && !groups[0].is_empty()
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !grouped {
+            return None;
+        }
+        let joined = int.replace(',', "");
+        if frac.is_empty() {
+            joined
+        } else {
+            format!("{joined}.{frac}")
+        }
+    } else {
+        cell.to_string()
+    };
+    if !plain
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+    {
+        return None;
+    }
+    if let Ok(i) = plain.parse::<i64>() {
+        return Some(Json::from(i));
+    }
+    plain
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .and_then(Number::from_f64)
+        .map(Json::Number)
+}
+
+/// Two records of one name (`visitors.toml` and `visitors.csv`) as one: the TOML record with the
+/// CSV's rows. (Two files of one name and kind cannot exist, so there is no other pair.)
+pub fn combine(a: Record, b: Record) -> Record {
+    let (mut toml, csv) = if a.file.ends_with(".csv") {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    merge_csv(&mut toml, csv);
+    toml
+}
+
+/// A TOML record and a CSV record of the same name: the TOML's fields (title, labelled columns,
+/// chart), the CSV's rows; the CSV's columns when the TOML names none.
+fn merge_csv(toml: &mut Record, csv: Record) {
+    for (lang, data) in csv.by_lang {
+        let Some(Json::Object(target)) = toml.by_lang.get_mut(&lang) else {
+            continue;
+        };
+        if let Json::Object(mut from) = data {
+            if let Some(rows) = from.remove("rows") {
+                target.insert("rows".into(), rows);
+            }
+            if let Some(columns) = from.remove("columns") {
+                target.entry("columns").or_insert(columns);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +609,46 @@ mod tests {
     fn malformed_toml_is_located() {
         let errs = parse(&source("a = 1\nb = \n"), &langs()).unwrap_err();
         assert_eq!(errs[0].line_col().unwrap().0, 2);
+    }
+
+    fn csv_source(text: &str) -> RecordSource {
+        RecordSource {
+            file: "content/visitors.csv".into(),
+            id: "visitors".into(),
+            text: Arc::from(text),
+        }
+    }
+
+    #[test]
+    fn a_csv_record_has_texts_per_language_and_typed_numbers() {
+        let r = parse(
+            &csv_source("day.ja,day.en,visitors,note\n3月,March,120,x\n6月,June,\"1,185\",\n"),
+            &langs(),
+        )
+        .unwrap();
+        assert_eq!(r.by_lang["ja"]["rows"][0]["day"], "3月");
+        assert_eq!(r.by_lang["en"]["rows"][1]["day"], "June");
+        assert_eq!(r.by_lang["en"]["rows"][1]["visitors"], 1185);
+        assert_eq!(r.by_lang["en"]["columns"][1]["numeric"], true);
+        assert_eq!(r.by_lang["en"]["columns"][2].get("numeric"), None);
+        assert_eq!(r.by_lang["en"]["rows"][1]["note"], "");
+    }
+
+    #[test]
+    fn a_short_csv_row_is_located() {
+        let errs = parse(&csv_source("a,b\n1,2\n3\n"), &langs()).unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((3, 1)));
+        assert!(errs[0].message.contains("1 cells"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn a_csv_text_without_every_language_is_located() {
+        let errs = parse(&csv_source("count,name.ja\n1,甲\n"), &langs()).unwrap_err();
+        assert!(
+            errs[0].message.contains("`name` has no en version"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].line_col(), Some((1, 7)));
     }
 }

@@ -1,0 +1,446 @@
+//! Images of the content: where a Markdown image points (checked: inside `content/`, existing,
+//! with alt text), its `<img>` mark-up with width and height, and smaller variants of large
+//! raster images (resized with the `image` crate, cached between builds, WebP when smaller).
+//!
+//! An image is written once, at its content path from the site root (`activities/photo.jpg`),
+//! and every language's pages point at that one copy.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::fs;
+use crate::load::Asset;
+use crate::parse::markdown::escape_attr;
+
+/// Alt text that marks an image as decorative: it is written with `alt=""`, and screen readers
+/// skip it. Every other image needs words that say what it shows.
+pub const DECORATIVE: &str = "decorative";
+
+/// Widths of the smaller variants, in pixels. A phone of 390 CSS px at 3× takes 1200.
+const VARIANT_WIDTHS: &[u32] = &[480, 800, 1200, 1600];
+
+/// How wide an image is shown: the column of text, or the whole screen when that is narrower.
+const SIZES: &str = "(max-width: 46rem) calc(100vw - 2rem), 44rem";
+
+/// Where resized variants are kept between builds, under the site folder.
+pub const CACHE_DIR: &str = ".nenpo-cache/images";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Svg,
+}
+
+impl Format {
+    fn of(rel: &str) -> Option<Format> {
+        let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "png" => Format::Png,
+            "jpg" | "jpeg" => Format::Jpeg,
+            "gif" => Format::Gif,
+            "webp" => Format::Webp,
+            "svg" => Format::Svg,
+            _ => return None,
+        })
+    }
+
+    /// Resized in this format (GIF and WebP sources become PNG).
+    fn variant(self) -> Option<(image::ImageFormat, &'static str)> {
+        match self {
+            Format::Jpeg => Some((image::ImageFormat::Jpeg, "jpg")),
+            Format::Png | Format::Gif | Format::Webp => Some((image::ImageFormat::Png, "png")),
+            Format::Svg => None,
+        }
+    }
+}
+
+/// A smaller copy of an image.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    /// Output path from the site root: `activities/photo.480w.jpg`.
+    pub rel: String,
+    pub width: u32,
+    pub height: u32,
+    /// The same size as WebP, when that is smaller (filled in by `render_variants`).
+    pub webp: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub path: PathBuf,
+    /// Relative to `content/`, with `/`.
+    pub rel: String,
+    pub width: u32,
+    pub height: u32,
+    pub variants: Vec<Variant>,
+}
+
+/// Every image among the content's files, by path relative to `content/`.
+#[derive(Debug, Default)]
+pub struct Images {
+    by_rel: BTreeMap<String, Image>,
+    /// Images whose size could not be read: the path and why, reported where they are used.
+    unreadable: BTreeMap<String, String>,
+}
+
+/// The variants made of one image: each with its bytes, and its WebP bytes when smaller.
+type Made = Vec<(Variant, Vec<u8>, Option<Vec<u8>>)>;
+
+/// A file that the writer copies or writes.
+pub enum ImageOutput {
+    Copy(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+pub fn is_image(rel: &Path) -> bool {
+    Format::of(&fs::display_path(Path::new(""), rel)).is_some()
+}
+
+impl Images {
+    /// Reads the size of every image in `assets` (headers only), in parallel.
+    pub fn scan(assets: &[Asset]) -> Images {
+        let found: Vec<(String, Result<Image, String>)> = assets
+            .par_iter()
+            .filter(|a| is_image(&a.rel))
+            .map(|a| {
+                let rel = fs::display_path(Path::new(""), &a.rel);
+                (rel.clone(), read_image(&a.path, &rel))
+            })
+            .collect();
+        let mut images = Images::default();
+        for (rel, result) in found {
+            match result {
+                Ok(image) => {
+                    images.by_rel.insert(rel, image);
+                }
+                Err(why) => {
+                    images.unreadable.insert(rel, why);
+                }
+            }
+        }
+        images
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_rel.is_empty()
+    }
+
+    /// The mark-up of `![alt](src)` on a page whose content file lies in `page_dir` (relative to
+    /// `content/`) and whose path to the site root is `root`. Errors are (message, help).
+    pub fn img_html(
+        &self,
+        page_dir: &str,
+        root: &str,
+        src: &str,
+        alt: &str,
+    ) -> Result<String, (String, String)> {
+        let rel = content_path(page_dir, src)?;
+        if let Some(why) = self.unreadable.get(&rel) {
+            return Err((
+                format!("the image `{src}` cannot be read: {why}"),
+                "save it again as PNG, JPEG, GIF, WebP or SVG".into(),
+            ));
+        }
+        let Some(image) = self.by_rel.get(&rel) else {
+            return Err((
+                format!("the image `{src}` does not exist (looked for content/{rel})"),
+                "check the file name; an image path is relative to the Markdown file, e.g. `![A chart of …](chart.png)` beside it".into(),
+            ));
+        };
+        let alt = alt.trim();
+        if alt.is_empty() {
+            return Err((
+                format!("the image `{src}` has no alt text"),
+                format!("say what the image shows in the brackets: `![Visitors at the open day]({src})`, or write `![{DECORATIVE}]({src})` for an image that only decorates"),
+            ));
+        }
+        let alt = if alt == DECORATIVE { "" } else { alt };
+        let src_url = format!("{root}{}", url_path(&image.rel));
+        let mut html = String::new();
+        let srcset = |pick: &dyn Fn(&Variant) -> Option<String>| -> Option<String> {
+            let mut parts: Vec<String> = Vec::new();
+            for v in &image.variants {
+                parts.push(format!("{root}{} {}w", url_path(&pick(v)?), v.width));
+            }
+            Some(parts.join(", "))
+        };
+        let webp = if image.variants.is_empty() {
+            None
+        } else {
+            srcset(&|v: &Variant| v.webp.clone())
+        };
+        if let Some(webp) = &webp {
+            html.push_str(&format!(
+                "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{SIZES}\">",
+                escape_attr(webp)
+            ));
+        }
+        html.push_str(&format!(
+            "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
+            escape_attr(&src_url),
+            escape_attr(alt),
+            image.width,
+            image.height
+        ));
+        if !image.variants.is_empty() {
+            let mut set = srcset(&|v: &Variant| Some(v.rel.clone())).unwrap_or_default();
+            set.push_str(&format!(", {src_url} {}w", image.width));
+            html.push_str(&format!(
+                " srcset=\"{}\" sizes=\"{SIZES}\"",
+                escape_attr(&set)
+            ));
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        if webp.is_some() {
+            html.push_str("</picture>");
+        }
+        Ok(html)
+    }
+
+    /// Resizes every image's variants, reusing the copies in `cache` (under the site folder)
+    /// made by an earlier build of the same source bytes. Returns output path → file.
+    pub fn render_variants(
+        &mut self,
+        cache: &Path,
+        diags: &mut Diagnostics,
+    ) -> Vec<(String, ImageOutput)> {
+        let results: Vec<(String, Result<Made, String>)> = self
+            .by_rel
+            .par_iter()
+            .filter(|(_, image)| !image.variants.is_empty())
+            .map(|(rel, image)| (rel.clone(), variants_of(image, cache)))
+            .collect();
+        let mut out = Vec::new();
+        for (rel, image) in &self.by_rel {
+            out.push((rel.clone(), ImageOutput::Copy(image.path.clone())));
+        }
+        for (rel, result) in results {
+            match result {
+                Ok(made) => {
+                    let image = self.by_rel.get_mut(&rel).expect("scanned");
+                    // WebP only when every size is smaller as WebP: one <source> holds them all.
+                    let all_webp = made.iter().all(|(_, _, w)| w.is_some());
+                    image.variants.clear();
+                    for (mut v, bytes, webp) in made {
+                        if let (true, Some(webp)) = (all_webp, webp) {
+                            let webp_rel = format!(
+                                "{}.webp",
+                                v.rel.rsplit_once('.').map_or(v.rel.as_str(), |p| p.0)
+                            );
+                            out.push((webp_rel.clone(), ImageOutput::Bytes(webp)));
+                            v.webp = Some(webp_rel);
+                        }
+                        out.push((v.rel.clone(), ImageOutput::Bytes(bytes)));
+                        image.variants.push(v);
+                    }
+                }
+                Err(why) => {
+                    let image = self.by_rel.get_mut(&rel).expect("scanned");
+                    image.variants.clear();
+                    diags.push(
+                        Diagnostic::warning(
+                            format!("content/{rel}"),
+                            format!("no smaller copies were made: {why}"),
+                        )
+                        .help("the image is used at its full size; save it again to fix it"),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The size of an image (headers only) and the variants it will get.
+fn read_image(path: &Path, rel: &str) -> Result<Image, String> {
+    let format = Format::of(rel).ok_or("not an image")?;
+    let (width, height) = match format {
+        Format::Svg => svg_size(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
+            .ok_or("the SVG has no width and height or viewBox")?,
+        _ => image::image_dimensions(path).map_err(|e| e.to_string())?,
+    };
+    let variants = match format.variant() {
+        Some((_, ext)) => VARIANT_WIDTHS
+            .iter()
+            .filter(|w| **w < width)
+            .map(|&w| Variant {
+                rel: format!("{}.{w}w.{ext}", rel.rsplit_once('.').map_or(rel, |p| p.0)),
+                width: w,
+                height: ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1)
+                    as u32,
+                webp: None,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Image {
+        path: path.to_path_buf(),
+        rel: rel.to_string(),
+        width,
+        height,
+        variants,
+    })
+}
+
+/// The variants of one image, from the cache or made now (and then cached).
+fn variants_of(image: &Image, cache: &Path) -> Result<Made, String> {
+    let bytes = std::fs::read(&image.path).map_err(|e| e.to_string())?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let key = format!("{:016x}", hasher.finish());
+    let format = Format::of(&image.rel)
+        .and_then(Format::variant)
+        .ok_or("not resizable")?;
+    let mut decoded: Option<image::DynamicImage> = None;
+    let mut out = Vec::new();
+    for v in &image.variants {
+        let base = cache.join(format!("{key}-{}", v.width));
+        let main_path = base.with_extension(format.1);
+        let webp_path = base.with_extension("webp");
+        let no_webp_path = base.with_extension("no-webp");
+        if let Ok(main) = std::fs::read(&main_path) {
+            let webp = std::fs::read(&webp_path).ok();
+            if webp.is_some() || no_webp_path.exists() {
+                out.push((v.clone(), main, webp));
+                continue;
+            }
+        }
+        if decoded.is_none() {
+            decoded = Some(image::load_from_memory(&bytes).map_err(|e| e.to_string())?);
+        }
+        let source = decoded.as_ref().expect("decoded above");
+        let resized = source.resize_exact(v.width, v.height, image::imageops::FilterType::Lanczos3);
+        let mut main = Vec::new();
+        match format.0 {
+            image::ImageFormat::Jpeg => {
+                let rgb = resized.to_rgb8();
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut main, 82)
+                    .encode_image(&rgb)
+                    .map_err(|e| e.to_string())?;
+            }
+            f => resized
+                .write_to(&mut std::io::Cursor::new(&mut main), f)
+                .map_err(|e| e.to_string())?,
+        }
+        let mut webp = Vec::new();
+        let webp = match resized.to_rgba8().write_to(
+            &mut std::io::Cursor::new(&mut webp),
+            image::ImageFormat::WebP,
+        ) {
+            Ok(()) if webp.len() < main.len() => Some(webp),
+            _ => None,
+        };
+        // The cache is only an aid: a build that cannot write it still succeeds.
+        let _ = fs::write(&main_path, &main);
+        let _ = match &webp {
+            Some(w) => fs::write(&webp_path, w),
+            None => fs::write(&no_webp_path, b""),
+        };
+        out.push((v.clone(), main, webp));
+    }
+    Ok(out)
+}
+
+/// `width`/`height` of the root `<svg>`, or its viewBox.
+fn svg_size(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| -> Option<f64> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        value.trim_end_matches("px").trim().parse().ok()
+    };
+    match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) if w > 0.0 && h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => {
+            let at = tag.find(" viewBox=\"")? + 10;
+            let value = &tag[at..at + tag[at..].find('"')?];
+            let parts: Vec<f64> = value
+                .split([' ', ','])
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            (parts.len() == 4 && parts[2] > 0.0 && parts[3] > 0.0)
+                .then(|| (parts[2].round() as u32, parts[3].round() as u32))
+        }
+    }
+}
+
+/// `src` of a Markdown image, relative to the page's folder, as a path from `content/`.
+fn content_path(page_dir: &str, src: &str) -> Result<String, (String, String)> {
+    let outside = || {
+        (
+            format!("the image `{src}` is outside the site"),
+            "put the image in content/, beside the page, and write its path relative to the page: `![…](photo.jpg)`; the site makes no request to other addresses".to_string(),
+        )
+    };
+    if src.contains("://") || src.starts_with('/') || src.starts_with("data:") || src.contains('\\')
+    {
+        return Err(outside());
+    }
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let mut parts: Vec<&str> = page_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(outside());
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let decoded = percent_encoding::percent_decode_str(&parts.join("/"))
+        .decode_utf8_lossy()
+        .into_owned();
+    Ok(decoded)
+}
+
+/// A content path as a URL path (spaces and the like percent-encoded).
+fn url_path(rel: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?');
+    percent_encoding::utf8_percent_encode(rel, SET).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_page_and_stay_inside() {
+        assert_eq!(content_path("a/b", "c.png").unwrap(), "a/b/c.png");
+        assert_eq!(content_path("a/b", "../c.png").unwrap(), "a/c.png");
+        assert_eq!(content_path("", "img/c.png").unwrap(), "img/c.png");
+        assert!(content_path("a", "../../c.png").is_err());
+        assert!(content_path("a", "https://example.org/c.png").is_err());
+        assert!(content_path("a", "/etc/c.png").is_err());
+    }
+
+    #[test]
+    fn svg_sizes_from_attributes_or_view_box() {
+        assert_eq!(
+            svg_size("<svg width=\"960\" height=\"540\">"),
+            Some((960, 540))
+        );
+        assert_eq!(
+            svg_size("<svg viewBox=\"0 0 300 150\" xmlns=\"x\">"),
+            Some((300, 150))
+        );
+        assert_eq!(svg_size("<svg>"), None);
+    }
+}
