@@ -414,7 +414,7 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<String>, Diagnostic>
         "content/activities/visitors.toml".into(),
         starter_record(languages, text),
     ));
-    files.push((".gitignore".into(), "/public/\n".into()));
+    files.push((".gitignore".into(), "/public/\n/.nenpo-cache/\n".into()));
 
     let mut written = Vec::new();
     for (rel, contents) in &files {
