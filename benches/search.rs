@@ -33,7 +33,8 @@ fn index_stage(site_dir: &Path) -> (Duration, Duration) {
     let config = config::Config::load(site_dir).expect("config");
     let mut diags = Diagnostics::default();
     let sources = load::load(site_dir, &config, &mut diags);
-    let model = site::build(config, sources, &Default::default(), &mut diags);
+    let images = nenpo::image::Images::scan(&sources.assets);
+    let model = site::build(config, sources, &images, &Default::default(), &mut diags);
     let mut runs: Vec<(Duration, Duration)> = (0..RUNS)
         .map(|_| {
             let (wall, cpu) = (std::time::Instant::now(), cpu_time());

@@ -141,7 +141,12 @@ pub fn render(
                 let Some((src, title, span, alt)) = image.take() else {
                     continue;
                 };
-                let html = match images(&src, &alt) {
+                // An address that runs code is reported above; one error is enough.
+                let checked = match script_scheme(&src) {
+                    Some(_) => Ok(String::new()),
+                    None => images(&src, &alt),
+                };
+                let html = match checked {
                     Ok(img) if !title.is_empty() => {
                         figures.push(events.len());
                         format!(
