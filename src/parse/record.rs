@@ -37,7 +37,6 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     check_parity(&root, languages, src, &mut problems);
     if let DeValue::Table(table) = root.get_ref() {
         check_chart(table, src, &mut problems);
-        check_numeric_columns(table, src, &mut problems);
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -168,31 +167,6 @@ fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
         _ => Vec::new(),
     };
     check_rows(table, &columns, src, out);
-}
-
-/// Columns marked `numeric = true` hold numbers in every row.
-fn check_numeric_columns(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
-    let Some(DeValue::Array(columns)) = table.get("columns").map(Spanned::get_ref) else {
-        return;
-    };
-    let numeric: Vec<(&str, &str)> = columns
-        .iter()
-        .filter_map(|c| match c.get_ref() {
-            DeValue::Table(c) => Some(c),
-            _ => None,
-        })
-        .filter(|c| {
-            matches!(
-                c.get("numeric").map(Spanned::get_ref),
-                Some(DeValue::Boolean(true))
-            )
-        })
-        .filter_map(|c| match c.get("key").map(Spanned::get_ref) {
-            Some(DeValue::String(key)) => Some((key.as_ref(), "a numeric column")),
-            _ => None,
-        })
-        .collect();
-    check_rows(table, &numeric, src, out);
 }
 
 /// Each `[[rows]]` value of `columns` is a number (or a text of one, `"1,234"`).

@@ -208,10 +208,10 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         "content/reports/approvals.toml:2:9",
     ),
     (
-        "text-in-a-numeric-column",
+        "text-in-a-chart-value-column",
         &[Write(
             "content/reports/approvals.toml",
-            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"\xe4\xbb\xb6\xe6\x95\xb0\", en = \"Count\" }\nnumeric = true\n[[rows]]\ncount = \"15 approvals\"\n",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nlabel = \"drug\"\nvalues = [\"count\"]\n[[rows]]\ndrug = \"x\"\ncount = \"15 approvals\"\n",
         )],
         "content/reports/approvals.toml:7:9",
     ),
