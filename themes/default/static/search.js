@@ -1,11 +1,6 @@
-/* Site search over the sharded index the build writes under search/<lang>/ (src/search/,
- * docs/search-format.md). Every index file is a script that registers itself through
- * window.nenpoSearch, so the search works from file:// (where fetch() is refused). On the first
- * focus only meta.js loads; a query then loads the term shards its words fall in and, for the
- * results shown, their pages' fragments (the text of the snippets).
- * Tokenizing must match src/search/tokenize.rs and pipeline.rs exactly:
- * tests/browser/tokenizer.test.mjs checks both against each other.
- * No third-party code; results are built with createElement/textContent only. */
+/* Site search over the sharded index in search/<lang>/, loaded piecewise by script tags so that it
+ * works from file:// (docs/search-format.md). Tokenizing mirrors src/search/ exactly
+ * (tests/browser/tokenizer.test.mjs). Results use createElement/textContent only. */
 (function (factory) {
   'use strict';
   var api = factory();
