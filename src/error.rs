@@ -64,6 +64,14 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem, let pass (e.g. a missing translation under a flag).
+    pub fn into_warning(self) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -164,22 +164,29 @@ pub fn build(
     let mut records = BTreeMap::new();
     let mut broken_records = HashSet::new();
     for src in &sources.records {
-        match record::parse(src, &languages) {
-            // A CSV beside a TOML record of the same name gives that record its rows.
-            Ok(r) => match records.remove(&r.id) {
-                Some(earlier) => {
-                    let both = record::combine(earlier, r);
-                    records.insert(both.id.clone(), both);
-                }
-                None => {
-                    records.insert(r.id.clone(), r);
-                }
-            },
+        let mut record = match record::parse(src, &languages) {
+            Ok(r) => r,
             Err(problems) => {
                 diags.extend(problems);
                 broken_records.insert(src.id.clone());
+                continue;
             }
+        };
+        // A text missing a language: an error, or with the flag a warning (the text then shows
+        // in the first language of config.toml that has it).
+        let missing = std::mem::take(&mut record.missing);
+        if !missing.is_empty() && !strict.allow_missing_translations {
+            diags.extend(missing);
+            broken_records.insert(src.id.clone());
+            continue;
         }
+        diags.extend(missing.into_iter().map(Diagnostic::into_warning));
+        // A CSV beside a TOML record of the same name gives that record its rows.
+        let record = match records.remove(&record.id) {
+            Some(earlier) => record::combine(earlier, record),
+            None => record,
+        };
+        records.insert(record.id.clone(), record);
     }
 
     // Front matter of every page.

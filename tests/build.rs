@@ -462,6 +462,46 @@ fn missing_translations_can_be_warnings() {
     );
 }
 
+/// The flag covers record texts too: a text missing a language is a warning at its position,
+/// and that language shows the text of the first language of config.toml that has it.
+#[test]
+fn a_record_text_missing_a_language_can_be_a_warning() {
+    let dir = fixture();
+    let file = dir.path().join("content/projects/approvals.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replace(
+        "drug = { ja = \"ジヌツキシマブ\", en = \"dinutuximab\" }",
+        "drug = { ja = \"ジヌツキシマブ\" }",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let line = text.lines().position(|l| l.starts_with("drug = ")).unwrap() + 1;
+
+    let refused = nenpo(dir.path(), &["build"]);
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!("content/projects/approvals.toml:{line}:8")),
+        "{err}"
+    );
+    assert!(!err.contains("there is no record"), "{err}");
+
+    let out = nenpo(dir.path(), &["build", "--allow-missing-translations"]);
+    assert_ok(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: this text has no en version"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("content/projects/approvals.toml:{line}:8")),
+        "{err}"
+    );
+    let en = read(dir.path(), "public/en/projects/pharma/index.html");
+    assert!(en.contains("<td>ジヌツキシマブ</td>"), "{en}");
+    let ja = read(dir.path(), "public/ja/projects/pharma/index.html");
+    assert!(ja.contains("<td>ジヌツキシマブ</td>"), "{ja}");
+}
+
 #[test]
 fn every_error_of_a_build_is_reported_at_once() {
     let err = assert_rejected(

@@ -150,6 +150,33 @@ fn editor_leftovers_and_dot_files_are_skipped_with_a_warning_and_never_published
     }
 }
 
+/// The site's `templates/` goes through the same walker: a leftover there is named too (it used
+/// to be dropped without a word), and a template beside it still overrides the theme's.
+#[test]
+fn editor_leftovers_in_templates_are_skipped_with_a_warning() {
+    let site = fixture();
+    let s = site.path();
+    let leftovers = [
+        "templates/page.html~",
+        "templates/.page.html.swp",
+        "templates/#page.html#",
+    ];
+    for name in leftovers {
+        write(s, name, "{{ broken");
+    }
+    let out = build(s);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for name in leftovers {
+        assert!(err.contains(name), "{name} is named in:\n{err}");
+    }
+    assert_eq!(
+        err.matches("warning: skipped: ").count(),
+        leftovers.len(),
+        "{err}"
+    );
+}
+
 #[test]
 fn nfd_and_nfc_names_of_one_page_are_one_page() {
     let site = fixture();

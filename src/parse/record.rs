@@ -17,9 +17,14 @@ pub struct Record {
     pub file: String,
     /// The record in each language.
     pub by_lang: BTreeMap<String, Json>,
+    /// Texts missing a language, one error each at its position. The record is still complete:
+    /// such a text shows in the first language of config.toml that has it. The build decides:
+    /// errors, or warnings under `--allow-missing-translations`.
+    pub missing: Vec<Diagnostic>,
 }
 
-/// Parses a record; problems are returned together (a missing language is reported once per text).
+/// Parses a record; problems are returned together (a missing language is reported once per text,
+/// in `Record::missing`, so that the caller may let it pass).
 pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Diagnostic>> {
     if src.file.ends_with(".csv") {
         return parse_csv(src, languages);
@@ -34,11 +39,13 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     })?;
     let root = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
     let mut problems = Vec::new();
-    check_parity(&root, languages, src, &mut problems);
+    let mut missing = Vec::new();
+    check_parity(&root, languages, src, &mut problems, &mut missing);
     if let DeValue::Table(table) = root.get_ref() {
         check_chart(table, src, &mut problems);
     }
     if !problems.is_empty() {
+        problems.extend(missing);
         return Err(problems);
     }
     let by_lang = languages
@@ -58,6 +65,7 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         id: src.id.clone(),
         file: src.file.clone(),
         by_lang,
+        missing,
     })
 }
 
@@ -77,6 +85,7 @@ fn check_parity(
     languages: &[String],
     src: &RecordSource,
     out: &mut Vec<Diagnostic>,
+    missing_out: &mut Vec<Diagnostic>,
 ) {
     match value.get_ref() {
         DeValue::Table(table) => {
@@ -87,17 +96,17 @@ fn check_parity(
                     .filter(|l| !keys.contains(l))
                     .collect();
                 if !missing.is_empty() {
-                    out.push(missing_language(src, value.span(), &missing, &keys));
+                    missing_out.push(missing_language(src, value.span(), &missing, &keys));
                 }
                 return;
             }
             for (_, v) in table.iter() {
-                check_parity(v, languages, src, out);
+                check_parity(v, languages, src, out, missing_out);
             }
         }
         DeValue::Array(items) => {
             for v in items.iter() {
-                check_parity(v, languages, src, out);
+                check_parity(v, languages, src, out, missing_out);
             }
         }
         DeValue::Float(f)
@@ -262,8 +271,11 @@ fn localise(value: &DeValue, lang: &str, languages: &[String]) -> Json {
         ),
         DeValue::Table(table) => {
             if language_keys(table, languages).is_some() {
-                let text = table
-                    .get(lang)
+                // A text missing this language (allowed by a flag) shows in the first language
+                // of config.toml that has it.
+                let text = std::iter::once(lang)
+                    .chain(languages.iter().map(String::as_str))
+                    .find_map(|l| table.get(l))
                     .map(|v| localise(v.get_ref(), lang, languages));
                 return text.unwrap_or(Json::Null);
             }
@@ -315,6 +327,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         .clone();
     let header_start = headers.position().map_or(0, |p| p.byte() as usize);
     let mut problems = Vec::new();
+    let mut missing_texts = Vec::new();
     // Column key → the header cell of each language (or `None` for a column in every language).
     let mut columns: Vec<(String, BTreeMap<String, usize>, Option<usize>)> = Vec::new();
     for (i, raw) in headers.iter().enumerate() {
@@ -383,7 +396,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
             if !missing.is_empty() {
                 let first = by_lang.values().next().copied().unwrap_or(0);
                 let span = header_start + headers.range(first).map_or(0, |r| r.start) + first;
-                problems.push(
+                missing_texts.push(
                     Diagnostic::error(
                         &src.file,
                         format!("the column `{key}` has no {} version", missing.join(", ")),
@@ -405,6 +418,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         }
     }
     if !problems.is_empty() {
+        problems.extend(missing_texts);
         return Err(problems);
     }
     let cell = |row: &csv::ByteRecord, i: usize| {
@@ -447,7 +461,15 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
                 .map(|row| {
                     let mut map = Map::new();
                     for ((key, by_lang, all), numeric) in columns.iter().zip(&numeric) {
-                        let i = all.or_else(|| by_lang.get(lang).copied()).unwrap_or(0);
+                        // A language without its column (allowed by a flag) shows the first
+                        // language of config.toml that has one.
+                        let i = all
+                            .or_else(|| {
+                                std::iter::once(lang)
+                                    .chain(languages)
+                                    .find_map(|l| by_lang.get(l).copied())
+                            })
+                            .unwrap_or(0);
                         let c = cell(row, i);
                         let value = match (numeric, number(&c)) {
                             (true, Some(n)) => n,
@@ -471,6 +493,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         id: src.id.clone(),
         file: src.file.clone(),
         by_lang,
+        missing: missing_texts,
     })
 }
 
@@ -519,6 +542,7 @@ pub fn combine(a: Record, b: Record) -> Record {
     } else {
         (a, b)
     };
+    toml.missing.extend(csv.missing.iter().cloned());
     merge_csv(&mut toml, csv);
     toml
 }
@@ -568,15 +592,25 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_language_is_located() {
-        let errs = parse(
+    fn a_missing_language_is_located_and_falls_back_to_the_first_language() {
+        let r = parse(
             &source("a = 1\ntitle = { ja = \"承認\" }\nb = { ja = \"x\" }\n"),
             &langs(),
         )
-        .unwrap_err();
+        .unwrap();
+        let errs = &r.missing;
         assert_eq!(errs.len(), 2);
+        assert!(errs[0].is_error());
         assert_eq!(errs[0].line_col(), Some((2, 9)));
         assert!(errs[0].message.contains("no en version"));
+        assert_eq!(r.by_lang["en"]["title"], "承認");
+        assert_eq!(r.by_lang["ja"]["title"], "承認");
+    }
+
+    #[test]
+    fn a_missing_language_comes_with_the_other_problems() {
+        let errs = parse(&source("a = nan\ntitle = { ja = \"承認\" }\n"), &langs()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
     }
 
     #[test]
@@ -617,7 +651,9 @@ mod tests {
 
     #[test]
     fn a_csv_text_without_every_language_is_located() {
-        let errs = parse(&csv_source("count,name.ja\n1,甲\n"), &langs()).unwrap_err();
+        let r = parse(&csv_source("count,name.ja\n1,甲\n"), &langs()).unwrap();
+        assert_eq!(r.by_lang["en"]["rows"][0]["name"], "甲");
+        let errs = r.missing;
         assert!(
             errs[0].message.contains("`name` has no en version"),
             "{}",

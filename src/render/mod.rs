@@ -64,8 +64,13 @@ impl<'a> Renderer<'a> {
                 )
             });
         let templates = match templates {
-            Ok(templates) if !diags.has_errors() => templates,
-            Ok(_) => return None,
+            Ok(mut templates) => {
+                diags.extend(std::mem::take(&mut templates.warnings));
+                if diags.has_errors() {
+                    return None;
+                }
+                templates
+            }
             Err(problems) => {
                 diags.extend(problems);
                 return None;
@@ -216,6 +221,11 @@ fn render_print(
     let mut context = base.clone();
     context.insert("root", &root_of(&path));
     context.insert("pages", &pages);
+    // The home page with every page below it, as deep as the site goes.
+    let contents = site
+        .page(lang, "_index.md")
+        .map(|home| view::Entry::new(site, home));
+    context.insert("contents", &contents);
     context.insert(
         "page",
         &GeneratedPage {

@@ -55,6 +55,9 @@ pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
     /// Name → (shown path, text), to locate render errors.
     sources: BTreeMap<String, (String, Arc<str>)>,
+    /// What loading skipped with a warning (editor leftovers in `templates/`), for the caller to
+    /// report: a warning is never dropped.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Templates {
@@ -90,7 +93,9 @@ impl Templates {
             }
         }
         let (files, walk_problems) = fs::files_under(root, &root.join("templates"));
-        problems.extend(walk_problems.into_iter().filter(Diagnostic::is_error));
+        let (walk_errors, warnings): (Vec<_>, Vec<_>) =
+            walk_problems.into_iter().partition(Diagnostic::is_error);
+        problems.extend(walk_errors);
         for (path, rel) in files {
             let name = fs::display_path(Path::new(""), &rel);
             let shown = fs::display_path(root, &path);
@@ -121,6 +126,7 @@ impl Templates {
                 }
             }
             if !problems.is_empty() {
+                problems.extend(warnings);
                 return Err(problems);
             }
             if let Err(e) = added {
@@ -145,7 +151,11 @@ impl Templates {
                 (lang.clone(), t)
             })
             .collect();
-        Ok(Templates { by_lang, sources })
+        Ok(Templates {
+            by_lang,
+            sources,
+            warnings,
+        })
     }
 
     /// Names of the page templates (partials left out).

@@ -105,6 +105,28 @@ impl<'a> Summary<'a> {
     }
 }
 
+/// A page and everything below it, for a table of contents at any depth (the print page's):
+/// a template walks it with a macro that calls itself.
+#[derive(Serialize)]
+pub struct Entry<'a> {
+    #[serde(flatten)]
+    pub page: Summary<'a>,
+    /// Its pages and subsections, in reading order (empty for a page).
+    pub children: Vec<Entry<'a>>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(site: &'a Site, page: &'a Page) -> Self {
+        Entry {
+            page: Summary::new(page),
+            children: site
+                .children(page)
+                .map(|child| Entry::new(site, child))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct Alternate {
     pub lang: String,
