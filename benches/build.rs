@@ -4,7 +4,8 @@
 //! and peak memory (max RSS, from wait4) over the runs, the ratios to nenpo, nenpo's time per
 //! stage (`build --timings`) and its time per page.
 //!
-//! Run: `cargo bench --bench build` (or `cargo bench --bench build -- 1000` for one size).
+//! Run: `cargo bench --bench build` (or `cargo bench --bench build -- 1000` for one size;
+//! `--only nenpo` runs one tool, to iterate on a change without loading the machine with peers).
 //! Peers: Zola from `$ZOLA`, else `shared/peers/zola` beside the repository (or an ancestor of
 //! it), else `zola` on the PATH; Hugo from `$HUGO`, else `hugo`. An absent peer is skipped with a
 //! message. `NENPO_BASELINE=/path/to/nenpo` adds another nenpo binary to the same run, to
@@ -116,6 +117,11 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
+    let args: Vec<String> = std::env::args().collect();
+    let only: Option<String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned());
     let sizes = if sizes.is_empty() {
         vec![1_000, 10_000]
     } else {
@@ -173,7 +179,8 @@ fn main() {
         if let Some(b) = &baseline {
             tools.push(nenpo_tool("baseline", b.clone(), "public-baseline"));
         }
-        if let Some(zola) = &zola {
+        let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+        if let Some(zola) = zola.as_ref().filter(|_| wanted("zola")) {
             let site = work.join(format!("zola-{pages}"));
             synthetic::write_zola(&site, pages);
             let (zola, output) = (zola.clone(), site.join("public"));
@@ -191,7 +198,7 @@ fn main() {
                 runs: Vec::new(),
             });
         }
-        if let Some(hugo) = &hugo {
+        if let Some(hugo) = hugo.as_ref().filter(|_| wanted("hugo")) {
             let site = work.join(format!("hugo-{pages}"));
             synthetic::write_hugo(&site, pages);
             let (hugo, output) = (hugo.clone(), site.join("public"));
@@ -208,6 +215,10 @@ fn main() {
                 }),
                 runs: Vec::new(),
             });
+        }
+        if let Some(only) = &only {
+            tools.retain(|t| t.name == only.as_str());
+            assert!(!tools.is_empty(), "--only {only}: no such tool in this run");
         }
         // One warm-up each (file cache, previous output in place), then the tools in turn.
         for tool in &tools {

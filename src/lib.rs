@@ -68,6 +68,9 @@ pub struct Summary {
     pub timings: Vec<(&'static str, Duration)>,
     /// Warnings (drafts skipped, translations allowed to be missing, a large index).
     pub warnings: Vec<Diagnostic>,
+    /// The previous site's removal, still running after the new site is in place: wait for it
+    /// (`Removal::wait`) after reporting the build; dropping the summary waits too.
+    pub removal: Option<write::Removal>,
 }
 
 impl Summary {
@@ -154,9 +157,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     stop_on_errors(&mut diags)?;
     stream.finish().map_err(one)?;
     output.write_into(&staging).map_err(one)?;
-    diags.extend(staging.commit().map_err(one)?);
+    let removal = staging.commit().map_err(one)?;
     timings.lap("write");
-    finish(&site, &output, started, timings, diags)
+    let mut summary = finish(&site, &output, started, timings, diags)?;
+    summary.removal = Some(removal);
+    Ok(summary)
 }
 
 /// The summary of a build that succeeded.
@@ -180,6 +185,7 @@ fn finish(
         elapsed: started.elapsed(),
         timings: timings.stages,
         warnings: diags.0,
+        removal: None,
     })
 }
 

@@ -220,7 +220,7 @@ fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) 
     let result = nenpo::build(options);
     bar.finish_and_clear();
     match result {
-        Ok(summary) => {
+        Ok(mut summary) => {
             print_all(&summary.warnings, color);
             if timings {
                 for (stage, took) in &summary.timings {
@@ -228,6 +228,18 @@ fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) 
                 }
             }
             println!("{}", summary.line(output));
+            // The new site is in place and reported; the previous one is still being removed.
+            if let Some(removal) = summary.removal.take() {
+                let (took, warning) = removal.wait();
+                print_all(warning.as_slice(), color);
+                if let Some(took) = took.filter(|_| timings) {
+                    eprintln!(
+                        "{:>8}: {:>7.1} ms (the previous site's removal, after the summary)",
+                        "removal",
+                        took.as_secs_f64() * 1000.0
+                    );
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {

@@ -11,10 +11,23 @@
 //!    or new site. Where the OS has no exchange (other systems, or a file system that refuses it),
 //!    two renames are used: the old site is moved aside, the new one moved in, and the old one
 //!    moved back if that fails; between the two renames the output path is briefly missing, never
-//!    mixed. The old tree is removed after the swap; that removal never fails the build.
+//!    mixed. The old tree is removed after the swap, in a thread of its own ([`Removal`]), so
+//!    that the new site is in place and reported before the removal ends; the lock is held until
+//!    it ends, and that removal never fails the build.
 //! 3. Staging holds an exclusive lock for the whole write, so two builds into one output run one
 //!    after the other. Leftovers of a build that was killed (SIGKILL, power loss) are removed by
 //!    the next build into the same output, under that lock.
+//!
+//! Recycling: freeing a folder or a written file's blocks is what costs most on many disks (a
+//! file system mounted with `discard` spends milliseconds per freed block), and a build would
+//! free as many folders as the site has pages. So the previous site is not removed after the
+//! swap but kept as the site's [`SPARE`] (`.nenpo-cache/previous-site/`), and the next build
+//! takes it as its staging folder: a file that already holds the right bytes is left alone, a
+//! changed one is rewritten in place (a file shared with the live site by a hard link never is:
+//! it is replaced), and what the new site no longer has is removed ([`Staging::keep_only`]).
+//! Only nenpo's own trees are recycled (they carry the [`MARKER`]); without a spare, or where it
+//! cannot be moved (another file system), the staging folder starts empty and the previous site
+//! is removed after the swap, in a thread of its own ([`Removal`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -29,6 +42,8 @@ use crate::fs;
 /// The file nenpo writes into every output folder; a folder with it may be replaced whole.
 pub const MARKER: &str = ".nenpo-output";
 const MARKER_TEXT: &str = "This folder was written by nenpo. `nenpo build` replaces it whole: do not keep your own files here.\n";
+/// Where a site keeps its previous output to recycle it, relative to the site folder.
+pub const SPARE: &str = ".nenpo-cache/previous-site";
 /// Folders of the site that hold sources; the output may be none of them nor inside one.
 pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 
@@ -99,15 +114,38 @@ impl Output {
             .filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf))
             .collect();
         for dir in dirs {
-            std::fs::create_dir_all(dir).map_err(|e| staging.failure(e))?;
+            if std::fs::create_dir_all(&dir).is_err() {
+                // A recycled tree may hold a file where a folder goes now, or a folder someone
+                // made read-only.
+                for ancestor in dir
+                    .ancestors()
+                    .take_while(|a| a.starts_with(tmp) && *a != tmp)
+                {
+                    match std::fs::symlink_metadata(ancestor) {
+                        Ok(m) if !m.is_dir() => {
+                            with_write_permission(ancestor, || std::fs::remove_file(ancestor))
+                                .map_err(|e| staging.failure(e))?
+                        }
+                        Ok(_) => make_writable(ancestor),
+                        Err(_) => {}
+                    }
+                }
+                std::fs::create_dir_all(&dir).map_err(|e| staging.failure(e))?;
+            }
         }
         Ok(())
     }
 
     /// Writes every file but the streamed ones into `staging`, in parallel: the kernel work of
     /// creating many small files is what a large build spends its write time on. Call
-    /// [`make_folders`](Self::make_folders) first.
+    /// [`make_folders`](Self::make_folders) first, and this once every streamed file is written:
+    /// it ends by removing from a recycled staging folder what the new site does not have.
     pub fn write_into(&self, staging: &Staging) -> Result<(), Diagnostic> {
+        self.write_files(staging)?;
+        staging.keep_only(|path| self.files.contains_key(path))
+    }
+
+    fn write_files(&self, staging: &Staging) -> Result<(), Diagnostic> {
         self.files
             .par_iter()
             .try_for_each(|(path, (contents, source))| match contents {
@@ -116,15 +154,14 @@ impl Output {
                     .map_err(|e| staging.failure(e)),
                 Contents::Streamed => Ok(()),
                 // A source that cannot be read is the source's problem, not the output's.
-                Contents::Copy(from) => match File::open(from) {
+                Contents::Copy(from) => match std::fs::read(from) {
                     Err(e) => Err(Diagnostic::error(
                         source,
                         format!("cannot read this file to copy it into the site: {e}"),
                     )
                     .help("check that the file exists and is readable")),
-                    Ok(mut reader) => File::create(staging.path().join(path))
-                        .and_then(|mut writer| io::copy(&mut reader, &mut writer))
-                        .map(|_| ())
+                    Ok(bytes) => staging
+                        .write_file(path, &bytes)
                         .map_err(|e| staging.failure(e)),
                 },
             })
@@ -321,8 +358,14 @@ pub struct Staging {
     dir: PathBuf,
     /// Where the two-rename fallback moved the old site; removed with `dir`.
     aside: PathBuf,
-    /// Dropped last: the folders above are removed before another build may start.
-    _lock: File,
+    /// The site's spare ([`SPARE`]): where the previous site goes after the swap, and where an
+    /// unfinished staging folder that was a recycled one goes back.
+    spare: PathBuf,
+    /// Whether `dir` is a recycled site (else it started empty).
+    recycled: bool,
+    /// Dropped last: the folders above are removed before another build may start. Handed to
+    /// the [`Removal`] of the old site on commit.
+    lock: Option<File>,
 }
 
 impl Staging {
@@ -349,14 +392,23 @@ impl Staging {
         check_output(root, out)?;
         let prefix = format!(".{name}.nenpo-tmp-");
         remove_leftovers(&parent, &name, &prefix);
-        let dir = unique_dir(&parent, &prefix)
-            .map_err(|e| fail("cannot create a temporary folder beside the output", e))?;
+        let spare = root.join(SPARE);
+        let (dir, recycled) = match recycle(&spare, &parent, &prefix) {
+            Some(dir) => (dir, true),
+            None => (
+                unique_dir(&parent, &prefix)
+                    .map_err(|e| fail("cannot create a temporary folder beside the output", e))?,
+                false,
+            ),
+        };
         let aside = PathBuf::from(format!("{}-old", dir.display()));
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
             aside,
-            _lock: lock,
+            spare,
+            recycled,
+            lock: Some(lock),
         })
     }
 
@@ -370,15 +422,57 @@ impl Staging {
         &self.out
     }
 
-    /// Writes one file of the new site (its folder must exist). A file the previous site already
-    /// has, byte for byte, is linked rather than written again: most of a rebuild is unchanged.
+    /// Writes one file of the new site (its folder must exist). In a recycled staging folder a
+    /// file that already holds `bytes` is left alone and a changed one rewritten in place; in a
+    /// new one, a file the live site has byte for byte is linked rather than written again.
     pub fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let previous = self.out.join(path);
         let target = self.dir.join(path);
+        if self.recycled {
+            return with_write_permission(&target, || rewrite(&target, bytes));
+        }
+        let previous = self.out.join(path);
         if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
             return Ok(());
         }
         std::fs::write(target, bytes)
+    }
+
+    /// Removes from a recycled staging folder every file for which `keep` (given the path
+    /// relative to the folder, with `/`) is false, and the folders left empty; nothing in a new
+    /// one, which holds only what this build wrote.
+    pub fn keep_only(&self, keep: impl Fn(&str) -> bool) -> Result<(), Diagnostic> {
+        if !self.recycled {
+            return Ok(());
+        }
+        let walk = walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true);
+        // Per depth of the folders being walked: whether something in the one at hand stays.
+        let mut kept: Vec<bool> = Vec::new();
+        for entry in walk {
+            let entry = entry.map_err(|e| self.failure(e.into()))?;
+            let depth = entry.depth();
+            // contents_first: a folder's entries come before it, at depth + 1.
+            kept.resize(depth + 1, false);
+            let path = fs::display_path(&self.dir, entry.path());
+            if entry.file_type().is_dir() {
+                let any = kept.pop().unwrap_or(false);
+                if !any {
+                    with_write_permission(entry.path(), || std::fs::remove_dir(entry.path()))
+                        .map_err(|e| self.failure(e))?;
+                } else if let Some(parent) = kept.last_mut() {
+                    *parent = true;
+                }
+                continue;
+            }
+            if path == MARKER || keep(&path) {
+                kept[depth - 1] = true;
+            } else {
+                with_write_permission(entry.path(), || std::fs::remove_file(entry.path()))
+                    .map_err(|e| self.failure(e))?;
+            }
+        }
+        Ok(())
     }
 
     /// The error for a file of the new site that could not be written.
@@ -392,37 +486,229 @@ impl Staging {
         )
     }
 
-    /// Marks the new site as nenpo's and swaps it into place. Returns a warning when the old
-    /// site could not be removed afterwards (the next build removes it).
-    pub fn commit(self) -> Result<Option<Diagnostic>, Diagnostic> {
+    /// Marks the new site as nenpo's and swaps it into place, then starts removing the previous
+    /// site in a thread of its own: see [`Removal`].
+    pub fn commit(mut self) -> Result<Removal, Diagnostic> {
         let shown = self.out.display().to_string();
         let fail = |what: &str, e: io::Error| {
             Diagnostic::error(&shown, format!("{what}: {e}")).help(
                 "check that the output folder and its parent are writable; the previous site was left as it was",
             )
         };
-        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)
+        self.write_file(MARKER, MARKER_TEXT.as_bytes())
             .map_err(|e| fail("cannot write the new site", e))?;
         let old = swap(&self.dir, &self.out, &self.aside)
             .map_err(|e| fail("cannot move the new site into place", e))?;
-        Ok(remove_forcefully(&old).err().map(|e| {
-            Diagnostic::warning(
-                &shown,
-                format!(
-                    "the new site is in place, but the previous one could not be removed from {}: {e}",
-                    old.display()
-                ),
-            )
-            .help("the next build tries again; or remove it yourself")
-        }))
+        // From here the staging folder (or the aside one) holds the previous site, which the
+        // removal owns, with the lock: `Drop` leaves both folders alone.
+        let lock = self.lock.take();
+        let started = std::time::Instant::now();
+        if keep_as_spare(&old, &self.spare) {
+            return Ok(Removal {
+                out: self.out.clone(),
+                old,
+                started,
+                thread: None,
+                done: None,
+                _lock: lock,
+            });
+        }
+        let path = old.clone();
+        let thread = std::thread::Builder::new()
+            .name("nenpo-remove-old-site".into())
+            .spawn(move || remove_forcefully(&path))
+            .ok();
+        // Without a thread to be had, it is removed here.
+        let done = thread.is_none().then(|| remove_forcefully(&old));
+        Ok(Removal {
+            out: self.out.clone(),
+            old,
+            started,
+            thread,
+            done,
+            _lock: lock,
+        })
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        for dir in [&self.dir, &self.aside] {
-            let _ = remove_forcefully(dir);
+        // A commit takes the lock, and after it the folders hold the previous site (see
+        // `Removal`); before it they hold an unfinished new one: a recycled one goes back to be
+        // the spare (it is still nenpo's, with its marker), a new one is removed.
+        if self.lock.is_some() {
+            if !(self.recycled && keep_as_spare(&self.dir, &self.spare)) {
+                let _ = remove_forcefully(&self.dir);
+            }
+            let _ = remove_forcefully(&self.aside);
         }
+    }
+}
+
+/// Takes the site's spare as the staging folder: moved to a new unique name beside the output,
+/// if it is a folder of nenpo's (with its marker) on the same file system.
+fn recycle(spare: &Path, parent: &Path, prefix: &str) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(spare).ok()?;
+    let marker = std::fs::symlink_metadata(spare.join(MARKER)).ok()?;
+    if !meta.is_dir() || !marker.is_file() {
+        return None;
+    }
+    let dir = unique_name(parent, prefix);
+    std::fs::rename(spare, &dir).ok()?;
+    Some(dir)
+}
+
+/// Moves a tree of nenpo's to the site's spare, to be recycled; false when it cannot (the spare
+/// is taken, or on another file system).
+fn keep_as_spare(tree: &Path, spare: &Path) -> bool {
+    if !std::fs::symlink_metadata(tree.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    spare
+        .parent()
+        .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+        && std::fs::rename(tree, spare).is_ok()
+}
+
+/// Makes `target` a file holding `bytes`, touching it as little as possible: nothing when it
+/// holds them already, rewritten in place when it is a file of its own, replaced when it is
+/// shared by a hard link (with the live site: that one must not change) or is not a file.
+fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return std::fs::write(target, bytes),
+        Err(e) => return Err(e),
+        Ok(meta) if meta.is_dir() => remove_forcefully(target)?,
+        Ok(meta) if !meta.is_file() || links(&meta) > 1 => std::fs::remove_file(target)?,
+        Ok(meta) => {
+            if meta.len() == bytes.len() as u64 && std::fs::read(target)? == bytes {
+                return Ok(());
+            }
+            // Overwritten, then cut to length: truncating first would free its blocks.
+            let mut file = std::fs::OpenOptions::new().write(true).open(target)?;
+            file.write_all(bytes)?;
+            if meta.len() > bytes.len() as u64 {
+                file.set_len(bytes.len() as u64)?;
+            }
+            return Ok(());
+        }
+    }
+    std::fs::write(target, bytes)
+}
+
+/// Runs `op` on `path`; when the OS refuses it for want of permission (in a recycled tree that
+/// someone made read-only), makes `path` and its folder writable by their owner and runs it again.
+fn with_write_permission<T>(path: &Path, op: impl Fn() -> io::Result<T>) -> io::Result<T> {
+    match op() {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            if let Some(parent) = path.parent() {
+                make_writable(parent);
+            }
+            make_writable(path);
+            op()
+        }
+        other => other,
+    }
+}
+
+/// Gives the owner write permission (and, on a folder, entry) where it is missing.
+fn make_writable(path: &Path) {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    let mut permissions = meta.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        if permissions.mode() & wanted == wanted {
+            return;
+        }
+        permissions.set_mode(permissions.mode() | wanted);
+    }
+    #[cfg(not(unix))]
+    {
+        if !permissions.readonly() {
+            return;
+        }
+        permissions.set_readonly(false);
+    }
+    let _ = std::fs::set_permissions(path, permissions);
+}
+
+/// How many names the file has.
+fn links(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        // Unknown: treat it as shared, so that it is replaced rather than written through.
+        2
+    }
+}
+
+/// The removal of the previous site after a commit, in a thread of its own, so that the new site
+/// is in place and reported without waiting for thousands of files to be unlinked. It holds the
+/// output's lock until the removal ends (another build into the same output waits for it);
+/// [`wait`](Self::wait), or dropping it, waits for the end.
+pub struct Removal {
+    out: PathBuf,
+    old: PathBuf,
+    started: std::time::Instant,
+    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+    done: Option<io::Result<()>>,
+    /// Released once the removal is over (`Drop` joins the thread before the fields drop).
+    _lock: Option<File>,
+}
+
+impl std::fmt::Debug for Removal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Removal").field("old", &self.old).finish()
+    }
+}
+
+impl Removal {
+    /// Waits for the removal to end: how long it took from the swap (`None` when the previous
+    /// site was kept as the spare, with nothing to remove), and a warning when the old site could
+    /// not be removed (the next build into the same output removes it).
+    pub fn wait(mut self) -> (Option<std::time::Duration>, Option<Diagnostic>) {
+        let removed = self.thread.is_some() || self.done.is_some();
+        let result = self.join();
+        let took = removed.then(|| self.started.elapsed());
+        let warning = result.err().map(|e| {
+            Diagnostic::warning(
+                self.out.display().to_string(),
+                format!(
+                    "the new site is in place, but the previous one could not be removed from {}: {e}",
+                    self.old.display()
+                ),
+            )
+            .help("the next build tries again; or remove it yourself")
+        });
+        (took, warning)
+    }
+
+    fn join(&mut self) -> io::Result<()> {
+        if let Some(thread) = self.thread.take() {
+            let result = thread
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the removal stopped")));
+            self.done = Some(result);
+        }
+        self.done.take().unwrap_or(Ok(()))
+    }
+}
+
+impl Drop for Removal {
+    fn drop(&mut self) {
+        let _ = self.join();
     }
 }
 
@@ -461,15 +747,20 @@ fn remove_leftovers(parent: &Path, name: &str, prefix: &str) {
     }
 }
 
-fn unique_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+/// A name under `parent` starting with `prefix` that no other build uses.
+fn unique_name(parent: &Path, prefix: &str) -> PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent.join(format!("{prefix}{}-{n}-{nanos:x}", std::process::id()))
+}
+
+fn unique_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
     loop {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = parent.join(format!("{prefix}{}-{n}-{nanos:x}", std::process::id()));
+        let dir = unique_name(parent, prefix);
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -600,10 +891,19 @@ mod tests {
     fn the_swap_replaces_the_whole_tree_and_leaves_nothing_beside_it() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
-        for (round, name) in ["a.html", "b.html"].iter().enumerate() {
+        for (round, name) in ["a.html", "b.html", "c.html", "d/e.html"]
+            .iter()
+            .enumerate()
+        {
             let staging = Staging::new(site.path(), &out).unwrap();
-            std::fs::write(staging.path().join(name), round.to_string()).unwrap();
-            assert!(staging.commit().unwrap().is_none());
+            // From the third round on, the staging folder is the site before the previous one.
+            assert_eq!(staging.recycled, round >= 2, "round {round}");
+            std::fs::create_dir_all(staging.path().join(name).parent().unwrap()).unwrap();
+            staging
+                .write_file(name, round.to_string().as_bytes())
+                .unwrap();
+            staging.keep_only(|p| p == *name).unwrap();
+            assert!(staging.commit().unwrap().wait().1.is_none());
             assert_eq!(
                 tree_of(&out),
                 [
@@ -612,8 +912,54 @@ mod tests {
                 ]
             );
         }
-        let beside: Vec<_> = std::fs::read_dir(site.path()).unwrap().collect();
-        assert_eq!(beside.len(), 1, "only public/ remains");
+        let mut beside: Vec<String> = std::fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(
+            beside,
+            [".nenpo-cache", "public"],
+            "no staging folder remains"
+        );
+        // The spare is the site before the last: a folder left empty is gone from it.
+        assert_eq!(
+            tree_of(&site.path().join(SPARE)),
+            [
+                (MARKER.to_string(), MARKER_TEXT.to_string()),
+                ("c.html".to_string(), "2".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_recycled_file_shared_with_the_live_site_is_replaced_not_written_through() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let round = |text: &str| {
+            let staging = Staging::new(site.path(), &out).unwrap();
+            staging.write_file("x.html", text.as_bytes()).unwrap();
+            staging
+        };
+        round("1").commit().unwrap().wait();
+        // Unchanged, so linked to the live site's file; then the first site becomes the spare.
+        round("1").commit().unwrap().wait();
+        let staging = round("2");
+        assert!(staging.recycled);
+        assert_eq!(std::fs::read_to_string(out.join("x.html")).unwrap(), "1");
+        staging.commit().unwrap().wait();
+        assert_eq!(std::fs::read_to_string(out.join("x.html")).unwrap(), "2");
+        // The spare (the site before) kept its own text.
+        assert_eq!(
+            std::fs::read_to_string(site.path().join(SPARE).join("x.html")).unwrap(),
+            "1"
+        );
+        // An unfinished recycled staging folder goes back to be the spare.
+        let staging = round("3");
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(out.join("x.html")).unwrap(), "2");
+        assert!(site.path().join(SPARE).join(MARKER).is_file());
+        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 2);
     }
 
     #[test]
