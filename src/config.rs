@@ -28,7 +28,50 @@ struct RawConfig {
     #[serde(default)]
     search: SearchConfig,
     #[serde(default)]
+    editions: Option<Spanned<RawEditions>>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[editions]` as written: `latest = "2021"` and `[editions.label]` with one table of labels
+/// per edition, `2021 = { ja = "令和3年度", en = "FY2021" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEditions {
+    latest: Spanned<String>,
+    label: Spanned<BTreeMap<Spanned<String>, Spanned<BTreeMap<String, String>>>>,
+}
+
+/// A yearly series: the site's content is one folder per edition, `content/<edition>/…`.
+#[derive(Clone, Debug)]
+pub struct Editions {
+    /// Edition names, oldest first (ordered by name: years sort as numbers do).
+    pub names: Vec<String>,
+    pub latest: String,
+    /// Edition → language → label (`令和3年度`, `FY2021`).
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Where each edition's label is written in config.toml, for errors about that edition.
+    pub spans: BTreeMap<String, std::ops::Range<usize>>,
+    /// The text of config.toml, which the spans point into.
+    pub source: Arc<str>,
+}
+
+impl Editions {
+    /// The edition a content path (`2021/projects/a.md`, `2021/projects`) lies in, and the path
+    /// within it.
+    pub fn split<'k>(&self, key: &'k str) -> Option<(&str, &'k str)> {
+        let (first, rest) = key.split_once('/').unwrap_or((key, ""));
+        let name = self.names.iter().find(|n| n.as_str() == first)?;
+        Some((name.as_str(), rest))
+    }
+
+    /// The label of `edition` in `lang` (the edition's name when it has none).
+    pub fn label<'a>(&'a self, edition: &'a str, lang: &str) -> &'a str {
+        self.labels
+            .get(edition)
+            .and_then(|l| l.get(lang))
+            .map_or(edition, String::as_str)
+    }
 }
 
 /// `[search]`: which indexes to write.
@@ -64,6 +107,8 @@ pub struct Config {
     /// Record folder whose `[[terms]]` with `abbr` are marked up as `<abbr>`.
     pub abbreviations: Option<String>,
     pub search: SearchConfig,
+    /// `[editions]`: `None` for a site that is one report, not a series.
+    pub editions: Option<Editions>,
     pub extra: toml::Table,
 }
 
@@ -163,7 +208,12 @@ impl Config {
                 Some(value).filter(|u| !u.is_empty())
             }
         };
+        let editions = match raw.editions {
+            Some(raw) => Some(editions(raw, &languages, text)?),
+            None => None,
+        };
         Ok(Config {
+            editions,
             languages,
             default_language,
             title: title.1,
@@ -175,6 +225,77 @@ impl Config {
             extra: raw.extra,
         })
     }
+}
+
+/// Validates `[editions]`: at least one edition, names that are folder names, a label in every
+/// language, and `latest` one of them.
+fn editions(
+    raw: Spanned<RawEditions>,
+    languages: &[String],
+    text: &Arc<str>,
+) -> Result<Editions, Diagnostic> {
+    let error = |message: String, span: std::ops::Range<usize>, help: String| {
+        Diagnostic::error(CONFIG_FILE, message)
+            .at(text, span)
+            .help(help)
+    };
+    let whole = raw.span();
+    let raw = raw.into_inner();
+    let label_span = raw.label.span();
+    let mut labels = BTreeMap::new();
+    let mut spans = BTreeMap::new();
+    for (name, label) in raw.label.into_inner() {
+        let edition = name.get_ref().clone();
+        if !is_edition_name(&edition) {
+            return Err(error(
+                format!("`{edition}` cannot be an edition: an edition is a folder name under content/"),
+                name.span(),
+                "name editions with letters, digits and hyphens, usually the year: `2021 = { ja = \"令和3年度\", en = \"FY2021\" }`".into(),
+            ));
+        }
+        for lang in languages {
+            if !label.get_ref().contains_key(lang) {
+                return Err(error(
+                    format!("edition `{edition}` has no `{lang}` label"),
+                    label.span(),
+                    format!("write `{edition} = {{ {} }}`", languages.iter().map(|l| format!("{l} = \"…\"")).collect::<Vec<_>>().join(", ")),
+                ));
+            }
+        }
+        spans.insert(edition.clone(), name.span());
+        labels.insert(edition, label.into_inner());
+    }
+    if labels.is_empty() {
+        return Err(error(
+            "`[editions]` lists no edition".into(),
+            if label_span.is_empty() { whole } else { label_span },
+            "add `[editions.label]` with a line per edition, e.g. `2021 = { ja = \"令和3年度\", en = \"FY2021\" }`, or remove `[editions]`".into(),
+        ));
+    }
+    let names: Vec<String> = labels.keys().cloned().collect();
+    let latest = raw.latest.get_ref().clone();
+    if !labels.contains_key(&latest) {
+        return Err(error(
+            format!("`latest` is `{latest}`, which is not an edition of `[editions.label]`"),
+            raw.latest.span(),
+            format!("use one of: {}", names.join(", ")),
+        ));
+    }
+    Ok(Editions {
+        names,
+        latest,
+        labels,
+        spans,
+        source: text.clone(),
+    })
+}
+
+/// A folder name an edition may have: letters, digits, hyphens; not starting with a hyphen.
+pub fn is_edition_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !matches!(name, "archive" | "search" | "print")
 }
 
 /// Whether `tag` is a well-formed BCP 47 language tag of the shape sites use: a 2–3 letter
@@ -267,6 +388,29 @@ mod tests {
         let err = parse("[search]\nformat = \"lunr\"\n").unwrap_err();
         assert!(err.message.contains("lunr"), "{}", err.message);
         assert_eq!(err.line_col(), Some((6, 10)));
+    }
+
+    #[test]
+    fn editions_are_read_and_checked_where_they_are_written() {
+        let base = "languages = [\"ja\", \"en\"]\ndefault_language = \"ja\"\n[title]\nja = \"x\"\nen = \"y\"\n";
+        let parse = |extra: &str| Config::parse(&Arc::from(format!("{base}{extra}")));
+        assert!(parse("").unwrap().editions.is_none());
+        let ok = parse("[editions]\nlatest = \"2021\"\n[editions.label]\n2021 = { ja = \"令和3年度\", en = \"FY2021\" }\n2020 = { ja = \"令和2年度\", en = \"FY2020\" }\n").unwrap();
+        let e = ok.editions.unwrap();
+        assert_eq!(e.names, ["2020", "2021"]);
+        assert_eq!(e.label("2021", "ja"), "令和3年度");
+        assert_eq!(e.split("2020/a/b.md"), Some(("2020", "a/b.md")));
+        assert_eq!(e.split("a/b.md"), None);
+        let cases = [
+            ("[editions]\nlatest = \"2022\"\n[editions.label]\n2021 = { ja = \"a\", en = \"b\" }\n", "not an edition", (7, 10)),
+            ("[editions]\nlatest = \"2021\"\n[editions.label]\n2021 = { ja = \"a\" }\n", "no `en` label", (9, 8)),
+            ("[editions]\nlatest = \"a b\"\n[editions.label]\n\"a b\" = { ja = \"a\", en = \"b\" }\n", "cannot be an edition", (9, 1)),
+        ];
+        for (extra, message, at) in cases {
+            let err = parse(extra).unwrap_err();
+            assert!(err.message.contains(message), "{extra}: {}", err.message);
+            assert_eq!(err.line_col(), Some(at), "{extra}");
+        }
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub struct Page {
     /// Language-neutral content path: `projects/pharma.md`, `projects/_index.md`, `_index.md`.
     pub key: String,
     pub lang: String,
+    /// In a series: the edition whose folder holds the page (`2021`).
+    pub edition: Option<String>,
+    /// The content path within the edition (`projects/pharma.md`); `key` outside a series.
+    pub path: String,
+    /// What the same page is called in every edition: front matter `series_key`, else `path`.
+    pub series_key: String,
     pub file: String,
     pub text: Arc<str>,
     pub is_section: bool,
@@ -66,6 +72,8 @@ pub struct Site {
     index: Vec<HashMap<String, usize>>,
     /// Per page (same index as `pages`): its direct children, in reading order.
     children: Vec<Vec<usize>>,
+    /// (language, edition, series key) → index in `pages`: the same page in another edition.
+    series: HashMap<(String, String, String), usize>,
 }
 
 impl Site {
@@ -85,6 +93,45 @@ impl Site {
 
     pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
         self.pages.iter().filter(move |p| p.lang == lang)
+    }
+
+    /// The pages of one language and edition (`None`: a site without editions), in reading order.
+    pub fn pages_of<'a>(
+        &'a self,
+        lang: &'a str,
+        edition: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Page> + 'a {
+        self.pages_in(lang)
+            .filter(move |p| p.edition.as_deref() == edition)
+    }
+
+    /// The editions, oldest first: `[None]` for a site without editions.
+    pub fn editions(&self) -> Vec<Option<&str>> {
+        match &self.config.editions {
+            Some(e) => e.names.iter().map(|n| Some(n.as_str())).collect(),
+            None => vec![None],
+        }
+    }
+
+    /// The page that stands for `page` in `edition`, by series key.
+    pub fn in_edition(&self, page: &Page, lang: &str, edition: &str) -> Option<&Page> {
+        self.series
+            .get(&(lang.to_string(), edition.to_string(), page.series_key.clone()))
+            .map(|&i| &self.pages[i])
+    }
+
+    /// An id (`projects`, `glossary/terms`) as seen from `edition`: its id in that edition's
+    /// folder when the site is a series, else itself.
+    pub fn record_id(&self, edition: Option<&str>, id: &str) -> String {
+        in_edition(edition, id)
+    }
+
+    /// An id without its edition folder: the id a template or an anchor uses.
+    pub fn local_id<'k>(&self, id: &'k str) -> &'k str {
+        match &self.config.editions {
+            Some(e) => e.split(id).map_or(id, |(_, rest)| rest),
+            None => id,
+        }
     }
 
     /// Direct children of a section, pages and subsections in one reading order.
@@ -111,6 +158,19 @@ impl Site {
         }
         chain.reverse();
         chain
+    }
+}
+
+/// The key of the home page of `edition` (of the site, outside a series).
+pub fn home_key(edition: Option<&str>) -> String {
+    in_edition(edition, "_index.md")
+}
+
+/// `path` in the folder of `edition`.
+fn in_edition(edition: Option<&str>, path: &str) -> String {
+    match edition {
+        Some(e) => format!("{e}/{path}"),
+        None => path.to_string(),
     }
 }
 
@@ -159,13 +219,31 @@ pub fn build(
     diags: &mut Diagnostics,
 ) -> Site {
     let languages = config.languages.clone();
+    let editions = config.editions.as_ref();
 
     // Records first: pages and the glossary read them.
     let mut records = BTreeMap::new();
     let mut broken_records = HashSet::new();
     for src in &sources.records {
+        // In a series, a record belongs to an edition; its id and anchor are those within it,
+        // so that the same record has the same anchor in every edition.
+        let local = match editions {
+            Some(e) => match e.split(&src.id) {
+                Some((_, rest)) if !rest.is_empty() => Some(rest.to_string()),
+                _ => {
+                    diags.push(outside_editions(&src.file, e));
+                    continue;
+                }
+            },
+            None => None,
+        };
         let mut record = match record::parse(src, &languages) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                if let Some(local) = &local {
+                    record::set_local_id(&mut r, &src.id, local);
+                }
+                r
+            }
             Err(problems) => {
                 diags.extend(problems);
                 broken_records.insert(src.id.clone());
@@ -214,7 +292,27 @@ pub fn build(
             drafts.push((src.key.clone(), src.lang.clone(), src.file.clone()));
             continue;
         }
-        let (front, body_offset) = (split.front, split.body_offset);
+        let (mut front, body_offset) = (split.front, split.body_offset);
+        let (edition, path) = match editions {
+            Some(e) => match e.split(&src.key) {
+                Some((edition, path)) if !path.is_empty() => {
+                    (Some(edition.to_string()), path.to_string())
+                }
+                _ => {
+                    diags.push(outside_editions(&src.file, e));
+                    unparsed.push((src.key.clone(), src.lang.clone()));
+                    continue;
+                }
+            },
+            None => (None, src.key.clone()),
+        };
+        // `records = ["x"]` names the record of the page's own edition first.
+        for id in &mut front.records {
+            let own = in_edition(edition.as_deref(), id);
+            if records.contains_key(&own) || broken_records.contains(&own) {
+                *id = own;
+            }
+        }
         for id in &front.records {
             if !records.contains_key(id) && !broken_records.contains(id) {
                 let span = src.text[..body_offset]
@@ -232,9 +330,13 @@ pub fn build(
                 });
             }
         }
+        let parent = parent_of(&path, src.is_section).map(|p| in_edition(edition.as_deref(), &p));
         pages.push(Page {
             url: url_of(&src.lang, &src.key),
-            parent: parent_of(&src.key, src.is_section),
+            parent,
+            series_key: front.series_key.clone().unwrap_or_else(|| path.clone()),
+            edition,
+            path,
             key: src.key,
             lang: src.lang,
             file: src.file,
@@ -252,6 +354,9 @@ pub fn build(
     }
 
     check_duplicates(&pages, diags);
+    if let Some(e) = editions {
+        check_editions(&pages, e, &config.default_language, diags);
+    }
     check_parity(&pages, &unparsed, &drafts, &languages, strict, diags);
     check_parents(&pages, diags);
 
@@ -263,6 +368,12 @@ pub fn build(
     for (i, p) in pages.iter().enumerate() {
         if let Some(l) = languages.iter().position(|l| *l == p.lang) {
             index[l].insert(p.key.clone(), i);
+        }
+    }
+    let mut series = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(edition) = &p.edition {
+            series.insert((p.lang.clone(), edition.clone(), p.series_key.clone()), i);
         }
     }
     let mut children = vec![Vec::new(); pages.len()];
@@ -290,9 +401,17 @@ pub fn build(
             .or_default()
             .insert(key.clone(), url_of(lang, key));
     }
-    let abbreviations: HashMap<String, Vec<Abbreviation>> = languages
+    let edition_names: Vec<Option<String>> = match editions {
+        Some(e) => e.names.iter().cloned().map(Some).collect(),
+        None => vec![None],
+    };
+    let abbreviations: HashMap<(String, Option<String>), Vec<Abbreviation>> = languages
         .iter()
-        .map(|l| (l.clone(), glossary_abbreviations(&config, &records, l)))
+        .flat_map(|l| edition_names.iter().map(move |e| (l, e)))
+        .map(|(l, e)| {
+            let list = glossary_abbreviations(&config, &records, l, e.as_deref());
+            ((l.clone(), e.clone()), list)
+        })
         .collect();
     let problems: Vec<Diagnostic> = pages
         .par_iter_mut()
@@ -301,11 +420,16 @@ pub fn build(
             let lang = page.lang.clone();
             // A page missing in this language is reported by the parity check; the link still
             // leads somewhere useful: the page in another language.
+            // `@/x.md` on a page of an edition is the page of that edition first.
+            let own = |key: &str| in_edition(page.edition.as_deref(), key);
             let resolve = |key: &str| {
-                std::iter::once(&lang)
-                    .chain(languages.iter())
-                    .find_map(|l| urls.get(l).and_then(|by_key| by_key.get(key)))
-                    .map(|u| format!("{root}{u}"))
+                let find = |key: &str| {
+                    std::iter::once(&lang)
+                        .chain(languages.iter())
+                        .find_map(|l| urls.get(l).and_then(|by_key| by_key.get(key)))
+                        .map(|u| format!("{root}{u}"))
+                };
+                find(&own(key)).or_else(|| find(key))
             };
             // Image paths are relative to the content file's folder.
             let page_dir = page
@@ -316,7 +440,14 @@ pub fn build(
                 .to_string();
             let image = |src: &str, alt: &str| images.img_html(&page_dir, &root, src, alt);
             let body = &page.text[page.body_offset..];
-            let rendered = markdown::render(body, &resolve, &image, &abbreviations[&page.lang]);
+            let abbreviations = &abbreviations[&(page.lang.clone(), page.edition.clone())];
+            let mut rendered = markdown::render(body, &resolve, &image, abbreviations);
+            for link in &mut rendered.links {
+                let own = own(&link.key);
+                if urls.get(&lang).is_some_and(|u| u.contains_key(&own)) {
+                    link.key = own;
+                }
+            }
             page.content = rendered.html;
             page.plain_text = rendered.plain_text;
             page.toc = rendered.toc;
@@ -343,9 +474,64 @@ pub fn build(
         assets: sources.assets,
         index,
         children,
+        series,
     };
     check_anchors(&site, diags);
     site
+}
+
+/// A page or record of a series outside every edition's folder.
+fn outside_editions(file: &str, editions: &crate::config::Editions) -> Diagnostic {
+    let rest = file.strip_prefix("content/").unwrap_or(file);
+    Diagnostic::error(file, "this file lies outside every edition's folder").help(format!(
+        "the site is a series of editions ([editions] in config.toml): move it into an edition, e.g. content/{}/{rest}",
+        editions.latest
+    ))
+}
+
+/// Every edition has a home page; two pages of one edition do not share a series key.
+fn check_editions(
+    pages: &[Page],
+    editions: &crate::config::Editions,
+    default_language: &str,
+    diags: &mut Diagnostics,
+) {
+    for name in &editions.names {
+        let home = home_key(Some(name));
+        if !pages.iter().any(|p| p.key == home) {
+            let d = Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("the edition `{name}` has no home page"),
+            )
+            .help(format!(
+                "create content/{name}/_index.{default_language}.md (and its translations), or remove the edition from [editions.label]"
+            ));
+            diags.push(match editions.spans.get(name) {
+                Some(span) => d.at(&editions.source, span.clone()),
+                None => d,
+            });
+        }
+    }
+    let mut seen: HashMap<(&str, &str, &str), &Page> = HashMap::new();
+    for p in pages {
+        let Some(edition) = &p.edition else { continue };
+        if let Some(first) = seen.insert((&p.lang, edition, &p.series_key), p) {
+            let (page, other) = if p.front.series_key.is_some() { (p, first) } else { (first, p) };
+            let d = Diagnostic::error(
+                &page.file,
+                format!(
+                    "this page and {} are the same page of edition {edition} (series key `{}`)",
+                    other.file, p.series_key
+                ),
+            )
+            .help("a page's `series_key` names its path in other editions; give each page of an edition its own");
+            let front = &page.text[..page.body_offset];
+            diags.push(match front.find(&format!("\"{}\"", p.series_key)) {
+                Some(at) => d.at(&page.text, at + 1..at + 1 + p.series_key.len()),
+                None => d,
+            });
+        }
+    }
 }
 
 /// Up to three known names, to help fix a typo.
@@ -534,10 +720,12 @@ fn glossary_abbreviations(
     config: &Config,
     records: &BTreeMap<String, Record>,
     lang: &str,
+    edition: Option<&str>,
 ) -> Vec<Abbreviation> {
     let Some(folder) = &config.abbreviations else {
         return Vec::new();
     };
+    let folder = &in_edition(edition, folder);
     let prefix = format!("{folder}/");
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -579,7 +767,7 @@ fn check_anchors(site: &Site, diags: &mut Diagnostics) {
                 .front
                 .records
                 .iter()
-                .any(|r| record::anchor(r) == *anchor);
+                .any(|r| record::anchor(site.local_id(r)) == *anchor);
             if !target.ids.contains(anchor) && !record_anchor {
                 let known: Vec<String> = target
                     .toc

@@ -87,6 +87,11 @@ impl Output {
         self.files.insert(path, (contents, source.to_string()));
     }
 
+    /// What writes `path`, when something does.
+    pub fn source_of(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|(_, source)| source.as_str())
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

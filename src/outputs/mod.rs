@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod images;
 pub mod pages;
+pub mod redirects;
 pub mod robots;
 pub mod search_index;
 pub mod sitemap;
@@ -17,7 +18,7 @@ use crate::site::Site;
 use crate::write::Output;
 
 /// Every output file: theme and site static files, content assets, pages (content pages by path
-/// only: they are streamed, see [`pages::stream`]), search indexes, robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
+/// only: they are streamed, see [`pages::stream`]), redirects (aliases, a series' entry points), search indexes, robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
 /// so the order here is the order of precedence.
 pub fn assemble(
     site: &Site,
@@ -33,6 +34,7 @@ pub fn assemble(
     images::add(&mut output, image_files, diags);
     assets::add(&mut output, site, diags);
     pages::add(&mut output, site, generated, inject_html, diags);
+    redirects::add(&mut output, site, diags);
     search_index::add(&mut output, indexes);
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);

@@ -9,6 +9,9 @@ use crate::site::Site;
 use crate::theme;
 use crate::write::{Contents, Output};
 
+/// The theme's static files only a series of editions loads.
+const SERIES_ONLY: &[&str] = &["editions.css", "search-editions.js"];
+
 pub fn add(output: &mut Output, site: &Site, root: &Path, diags: &mut Diagnostics) {
     // A missing theme is reported by the render stage; here it only adds no file.
     let theme = theme::load(root, &site.config.theme)
@@ -16,6 +19,11 @@ pub fn add(output: &mut Output, site: &Site, root: &Path, diags: &mut Diagnostic
         .flatten()
         .unwrap_or_default();
     for (rel, file) in theme::part(&theme, "static") {
+        // What a series of editions needs (switcher styles, search across editions) is left out
+        // of a site that is not one, so that such a site is written exactly as before editions.
+        if site.config.editions.is_none() && SERIES_ONLY.contains(&rel) {
+            continue;
+        }
         let contents = match &file.source {
             theme::Source::Disk(path) => Contents::Copy(path.clone()),
             theme::Source::Embedded(bytes) => Contents::Bytes(bytes.to_vec()),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::error::Diagnostic;
 
 pub const ALLOWED_KEYS: &str =
-    "title, description, weight, date, template, draft, records, and an [extra] table";
+    "title, description, weight, date, template, draft, records, aliases, series_key, and an [extra] table";
 
 /// The keys a page may set. Anything else is an error, not silently ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -24,6 +24,11 @@ pub struct FrontMatter {
     /// Ids of the records this page shows, in order.
     #[serde(default)]
     pub records: Vec<String>,
+    /// Earlier addresses of this page (`old/path`, without the language): each gets a redirect.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// In a series of editions: the path this page has in other editions when it was renamed.
+    pub series_key: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -70,6 +70,21 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
 }
 
 /// The id of a record's table on a page: `projects/approvals` → `projects-approvals`.
+/// Gives a record of an edition (`2021/projects`) its id within the edition (`projects`) in
+/// every language, where the record does not set `id` or `anchor` itself.
+pub fn set_local_id(record: &mut Record, full: &str, local: &str) {
+    for json in record.by_lang.values_mut() {
+        if let Json::Object(map) = json {
+            if map.get("id").and_then(Json::as_str) == Some(full) {
+                map.insert("id".into(), Json::String(local.to_string()));
+            }
+            if map.get("anchor").and_then(Json::as_str) == Some(anchor(full).as_str()) {
+                map.insert("anchor".into(), Json::String(anchor(local)));
+            }
+        }
+    }
+}
+
 pub fn anchor(id: &str) -> String {
     id.replace('/', "-")
 }

@@ -1,5 +1,6 @@
 //! Render: Tera templates (built-in ← theme ← the site's own `templates/`) over typed page views.
 
+pub mod series;
 mod strings;
 mod templates;
 mod view;
@@ -16,7 +17,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::site::Site;
+use crate::site::{home_key, url_of, Site};
 use view::{ConfigView, Link, PageView};
 
 /// One rendered HTML file.
@@ -33,8 +34,9 @@ pub struct RenderedPage {
 pub struct Renderer<'a> {
     site: &'a Site,
     templates: Templates,
-    /// Per language: what every page's context holds besides `root` and `page`.
-    bases: BTreeMap<&'a str, Context>,
+    /// Per language and edition (`None` outside a series): what every page's context holds
+    /// besides `root` and `page`.
+    bases: BTreeMap<(&'a str, Option<&'a str>), Context>,
 }
 
 impl<'a> Renderer<'a> {
@@ -60,6 +62,7 @@ impl<'a> Renderer<'a> {
                     theme.as_deref(),
                     Arc::new(records_by_language),
                     Arc::new(strings),
+                    Arc::new(series::Figures::of(site)),
                     &site.config.languages,
                 )
             });
@@ -76,14 +79,17 @@ impl<'a> Renderer<'a> {
                 return None;
             }
         };
-        let print_url = |lang: &str| templates.has("print.html").then(|| print_path(lang));
+        let print_url =
+            |lang: &str, e: Option<&str>| templates.has("print.html").then(|| print_path(lang, e));
+        let editions = site.editions();
         let bases = site
             .config
             .languages
             .iter()
-            .map(|lang| {
-                let context = view::base_context(site, lang, print_url(lang));
-                (lang.as_str(), context)
+            .flat_map(|lang| editions.iter().map(move |&e| (lang.as_str(), e)))
+            .map(|(lang, e)| {
+                let context = view::base_context(site, lang, e, print_url(lang, e));
+                ((lang, e), context)
             })
             .collect();
         Some(Renderer {
@@ -105,7 +111,8 @@ impl<'a> Renderer<'a> {
             .map_init(
                 || self.bases.clone(),
                 |contexts, page| {
-                    let Some(context) = contexts.get_mut(page.lang.as_str()) else {
+                    let key = (page.lang.as_str(), page.edition.as_deref());
+                    let Some(context) = contexts.get_mut(&key) else {
                         return Some(Diagnostic::error(
                             &page.file,
                             format!("`{}` is not a language of config.toml", page.lang),
@@ -140,9 +147,18 @@ impl<'a> Renderer<'a> {
     pub fn generated(&self, diags: &mut Diagnostics) -> Vec<RenderedPage> {
         let (site, templates) = (self.site, &self.templates);
         let mut out = Vec::new();
+        let latest = site.config.editions.as_ref().map(|e| e.latest.as_str());
         if templates.has("print.html") {
+            for (&(lang, edition), base) in &self.bases {
+                match render_print(site, templates, lang, edition, base) {
+                    Ok(page) => out.push(page),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        if site.config.editions.is_some() && templates.has("archive.html") {
             for lang in &site.config.languages {
-                match render_print(site, templates, lang, &self.bases[lang.as_str()]) {
+                match render_archive(site, templates, lang, &self.bases[&(lang.as_str(), latest)]) {
                     Ok(page) => out.push(page),
                     Err(d) => diags.push(d),
                 }
@@ -150,7 +166,7 @@ impl<'a> Renderer<'a> {
         }
         if templates.has("404.html") {
             for lang in &site.config.languages {
-                match render_not_found(site, templates, lang, &self.bases[lang.as_str()]) {
+                match render_not_found(site, templates, lang, &self.bases[&(lang.as_str(), latest)]) {
                     Ok(pages) => out.extend(pages),
                     Err(d) => diags.push(d),
                 }
@@ -175,8 +191,17 @@ fn missing_template(page: &crate::site::Page, name: &str, templates: &Templates)
     }
 }
 
-fn print_path(lang: &str) -> String {
-    format!("{lang}/print/index.html")
+/// The print page of a language (and edition): `ja/print/index.html`, `ja/2021/print/index.html`.
+pub fn print_path(lang: &str, edition: Option<&str>) -> String {
+    match edition {
+        Some(e) => format!("{lang}/{e}/print/index.html"),
+        None => format!("{lang}/print/index.html"),
+    }
+}
+
+/// The list of every edition of a series in one language.
+pub fn archive_path(lang: &str) -> String {
+    format!("{lang}/archive/index.html")
 }
 
 /// What `page` holds on a page that no content file makes (print, 404): enough for the base
@@ -211,11 +236,12 @@ fn render_print(
     site: &Site,
     templates: &Templates,
     lang: &str,
+    edition: Option<&str>,
     base: &Context,
 ) -> Result<RenderedPage, Diagnostic> {
-    let path = print_path(lang);
+    let path = print_path(lang, edition);
     let pages: Vec<PageView> = site
-        .pages_in(lang)
+        .pages_of(lang, edition)
         .map(|p| PageView::new(site, p, false))
         .collect();
     let mut context = base.clone();
@@ -233,13 +259,44 @@ fn render_print(
             kind: "print",
             key: "",
             url: &path,
-            translations: generated_translations(site, lang, print_path),
+            translations: generated_translations(site, lang, |l| print_path(l, edition)),
             ancestors: Vec::new(),
             extra: BTreeMap::new(),
         },
     );
     let source = format!("the print page ({lang})");
     let html = templates.render("print.html", &context, &source)?;
+    Ok(RenderedPage { path, html, source })
+}
+
+/// `{lang}/archive/index.html`: every edition of the series, newest first (template
+/// `archive.html`; `editions` in its context).
+fn render_archive(
+    site: &Site,
+    templates: &Templates,
+    lang: &str,
+    base: &Context,
+) -> Result<RenderedPage, Diagnostic> {
+    let path = archive_path(lang);
+    let mut context = base.clone();
+    let mut editions = view::edition_links(site, lang, None);
+    editions.reverse();
+    context.insert("editions", &editions);
+    context.insert("root", &root_of(&path));
+    context.insert(
+        "page",
+        &GeneratedPage {
+            title: String::new(),
+            kind: "archive",
+            key: "",
+            url: &path,
+            translations: generated_translations(site, lang, archive_path),
+            ancestors: Vec::new(),
+            extra: BTreeMap::new(),
+        },
+    );
+    let source = format!("the archive page ({lang})");
+    let html = templates.render("archive.html", &context, &source)?;
     Ok(RenderedPage { path, html, source })
 }
 
@@ -307,7 +364,7 @@ fn render_language_chooser(site: &Site, templates: &Templates) -> Result<Rendere
             code: lang,
             title: site.config.title.get(lang).map_or("", String::as_str),
             description: site.config.description.get(lang).map_or("", String::as_str),
-            url: format!("{lang}/index.html"),
+            url: url_of(lang, &home_key(site.config.editions.as_ref().map(|e| e.latest.as_str()))),
         })
         .collect();
     let mut context = Context::new();

@@ -20,13 +20,15 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("section.html", include_str!("builtin/section.html")),
     ("page.html", include_str!("builtin/page.html")),
     ("languages.html", include_str!("builtin/languages.html")),
+    ("archive.html", include_str!("builtin/archive.html")),
 ];
 
 /// Every record in every language: id → language → value.
 pub type RecordsByLanguage = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
 
 /// `record(id="glossary/common", lang="en")`: a record in any language, e.g. to show a glossary
-/// term beside its translation. `records` in the context holds the page's language only.
+/// term beside its translation. `records` in the context holds the page's language only. In a
+/// series, `edition="2020"` reads the record of that edition (`record(id, lang, edition=…)`).
 struct RecordFunction(Arc<RecordsByLanguage>);
 
 impl tera::Function for RecordFunction {
@@ -40,6 +42,12 @@ impl tera::Function for RecordFunction {
                 .ok_or_else(|| tera::Error::msg(format!("record() needs `{name}=\"…\"`")))
         };
         let (id, lang) = (arg("id")?, arg("lang")?);
+        let edition = args.get("edition").and_then(serde_json::Value::as_str);
+        let full = match edition {
+            Some(e) => format!("{e}/{id}"),
+            None => id.to_string(),
+        };
+        let id = full.as_str();
         self.0
             .get(id)
             .and_then(|by_lang| by_lang.get(lang))
@@ -69,6 +77,7 @@ impl Templates {
         theme: Option<&[ThemeFile]>,
         records: Arc<RecordsByLanguage>,
         strings: Arc<Strings>,
+        figures: Arc<super::series::Figures>,
         languages: &[String],
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (String, Arc<str>)> = BUILT_IN
@@ -137,6 +146,7 @@ impl Templates {
         }
         tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
+        tera.register_function("series", super::series::SeriesFunction(figures));
         let by_lang = languages
             .iter()
             .map(|lang| {

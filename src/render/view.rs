@@ -9,7 +9,7 @@ use tera::Context;
 
 use crate::config::Config;
 use crate::parse::markdown::Heading;
-use crate::site::{url_of, Page, Site};
+use crate::site::{home_key, url_of, Page, Site};
 
 #[derive(Serialize)]
 pub struct LanguageView<'a> {
@@ -127,6 +127,50 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// An edition of a series as a link: in the switcher, the notice and the archive.
+#[derive(Clone, Serialize)]
+pub struct EditionLink {
+    /// The folder name (`2021`).
+    pub name: String,
+    /// Its label in the page's language (`令和3年度`, `FY2021`).
+    pub label: String,
+    /// The same page in that edition where it exists, else that edition's home page.
+    pub url: String,
+    /// Whether `url` is the same page (false: the edition's home page).
+    pub same_page: bool,
+    /// The edition of the page being rendered.
+    pub current: bool,
+    pub latest: bool,
+    /// That edition's home page title.
+    pub title: String,
+}
+
+/// Every edition, oldest first, each leading to `page`'s counterpart or to its home page.
+pub fn edition_links(site: &Site, lang: &str, page: Option<&Page>) -> Vec<EditionLink> {
+    let Some(editions) = &site.config.editions else {
+        return Vec::new();
+    };
+    editions
+        .names
+        .iter()
+        .map(|name| {
+            let home = site.page(lang, &home_key(Some(name)));
+            let same = page.and_then(|p| site.in_edition(p, lang, name));
+            EditionLink {
+                name: name.clone(),
+                label: editions.label(name, lang).to_string(),
+                url: same
+                    .or(home)
+                    .map_or_else(|| url_of(lang, &home_key(Some(name))), |p| p.url.clone()),
+                same_page: same.is_some(),
+                current: page.is_some_and(|p| p.edition.as_deref() == Some(name.as_str())),
+                latest: *name == editions.latest,
+                title: home.map_or_else(String::new, |h| h.front.title.clone()),
+            }
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 pub struct Alternate {
     pub lang: String,
@@ -166,6 +210,14 @@ pub struct PageView<'a> {
     /// Absolute URLs, only when a base URL is configured.
     pub permalink: Option<String>,
     pub alternates: Vec<Alternate>,
+    /// In a series: the page's edition (`2021`), its path within it and its series key.
+    pub edition: Option<&'a str>,
+    pub path: &'a str,
+    pub series_key: &'a str,
+    /// The edition switcher: every edition, oldest first (empty outside a series).
+    pub editions: Vec<EditionLink>,
+    /// On a page of an edition older than the latest: the latest edition (its same page or home).
+    pub newer: Option<EditionLink>,
 }
 
 impl<'a> PageView<'a> {
@@ -184,13 +236,16 @@ impl<'a> PageView<'a> {
                     lang: l.clone(),
                 },
                 // Without a translation (allowed by a flag), lead to that language's home page.
-                None => Link {
-                    title: site
-                        .page(l, "_index.md")
-                        .map_or_else(String::new, |home| home.front.title.clone()),
-                    url: url_of(l, "_index.md"),
-                    lang: l.clone(),
-                },
+                None => {
+                    let home = home_key(page.edition.as_deref());
+                    Link {
+                        title: site
+                            .page(l, &home)
+                            .map_or_else(String::new, |home| home.front.title.clone()),
+                        url: url_of(l, &home),
+                        lang: l.clone(),
+                    }
+                }
             })
             .collect();
         let ancestors: Vec<Summary> = site.ancestors(page).into_iter().map(Summary::new).collect();
@@ -209,6 +264,12 @@ impl<'a> PageView<'a> {
         } else {
             (None, None)
         };
+        let editions = edition_links(site, lang, Some(page));
+        let newer = editions
+            .iter()
+            .find(|e| e.latest && !e.current)
+            .filter(|_| editions.iter().any(|e| e.current))
+            .cloned();
         let records = page
             .front
             .records
@@ -266,6 +327,11 @@ impl<'a> PageView<'a> {
             next,
             permalink,
             alternates,
+            edition: page.edition.as_deref(),
+            path: &page.path,
+            series_key: &page.series_key,
+            editions,
+            newer,
         }
     }
 }
@@ -286,7 +352,7 @@ fn neighbours_of<'a>(site: &'a Site, page: &'a Page) -> (Option<Summary<'a>>, Op
     let same_lang = |j: usize| {
         site.pages
             .get(j)
-            .filter(|p| p.lang == page.lang)
+            .filter(|p| p.lang == page.lang && p.edition == page.edition)
             .map(Summary::new)
     };
     (i.checked_sub(1).and_then(same_lang), same_lang(i + 1))
@@ -305,13 +371,41 @@ pub fn template_for(page: &Page) -> String {
     .to_string()
 }
 
-/// What every page of a language shares: config, navigation and records. `print_url` is the
-/// language's print page, when the theme has one.
-pub fn base_context(site: &Site, lang: &str, print_url: Option<String>) -> Context {
+/// What every page of a language (and edition, in a series) shares: config, navigation and
+/// records. `print_url` is the print page, when the theme has one.
+pub fn base_context(
+    site: &Site,
+    lang: &str,
+    edition: Option<&str>,
+    print_url: Option<String>,
+) -> Context {
     let mut context = Context::new();
     context.insert("lang", lang);
     context.insert("config", &ConfigView::new(&site.config, lang));
-    let home = site.page(lang, "_index.md");
+    // Where the language's (edition's) pages start: `ja/` or `ja/2021/`.
+    let lang_root = match edition {
+        Some(e) => format!("{lang}/{e}/"),
+        None => format!("{lang}/"),
+    };
+    context.insert("lang_root", &lang_root);
+    context.insert("edition", &edition);
+    let editions = edition_links(site, lang, None)
+        .into_iter()
+        .map(|mut e| {
+            e.current = Some(e.name.as_str()) == edition;
+            e
+        })
+        .collect::<Vec<_>>();
+    context.insert("editions", &editions);
+    context.insert(
+        "archive_url",
+        &site
+            .config
+            .editions
+            .as_ref()
+            .map(|_| format!("{lang}/archive/index.html")),
+    );
+    let home = site.page(lang, &home_key(edition));
     context.insert("home", &home.map(Summary::new));
     let sections: Vec<Summary> = match home {
         Some(home) => site
@@ -333,10 +427,15 @@ pub fn base_context(site: &Site, lang: &str, print_url: Option<String>) -> Conte
     };
     context.insert("home_pages", &home_pages);
     context.insert("print_url", &print_url);
+    // In a series, an edition's records under their ids within it (`projects`).
     let records: BTreeMap<&str, &Json> = site
         .records
         .iter()
-        .filter_map(|(id, r)| r.by_lang.get(lang).map(|v| (id.as_str(), v)))
+        .filter(|(id, _)| match edition {
+            Some(e) => site.config.editions.as_ref().and_then(|es| es.split(id)).map(|(x, _)| x) == Some(e),
+            None => true,
+        })
+        .filter_map(|(id, r)| r.by_lang.get(lang).map(|v| (site.local_id(id), v)))
         .collect();
     context.insert("records", &records);
     context

@@ -53,16 +53,22 @@ pub struct Section<'a> {
 /// Every file of the search indexes: `(path in the output, contents)`.
 pub type Files = Vec<(String, Vec<u8>)>;
 
-/// The index stage: one index per language of the site, under `search/<lang>/`.
+/// The index stage: one index per language of the site, under `search/<lang>/`; in a series of
+/// editions one per language and edition, under `search/<lang>/<edition>/`.
 pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
-    let results: Vec<(String, Result<Files, String>)> = site
+    let editions = site.editions();
+    let sets: Vec<(&str, Option<&str>)> = site
         .config
         .languages
+        .iter()
+        .flat_map(|lang| editions.iter().map(move |&e| (lang.as_str(), e)))
+        .collect();
+    let results: Vec<(String, Result<Files, String>)> = sets
         .par_iter()
-        .map(|lang| {
-            let pages = pages_of(site, lang);
-            let aliases = aliases_of(site, lang);
-            let prefix = format!("search/{lang}");
+        .map(|&(lang, edition)| {
+            let pages = pages_of(site, lang, edition);
+            let aliases = aliases_of(site, lang, edition);
+            let prefix = index_prefix(lang, edition);
             let built = build_index(lang, &pages, &aliases, &prefix, site.config.search.format);
             (prefix, built)
         })
@@ -114,15 +120,28 @@ pub fn build_index(
 }
 
 /// The pages of one language with their text from the model.
-pub fn pages_of<'a>(site: &'a Site, lang: &'a str) -> Vec<SearchPage<'a>> {
-    site.pages_in(lang)
+/// Where the index of a language (and edition) lies: `search/ja`, `search/ja/2021`.
+pub fn index_prefix(lang: &str, edition: Option<&str>) -> String {
+    match edition {
+        Some(e) => format!("search/{lang}/{e}"),
+        None => format!("search/{lang}"),
+    }
+}
+
+pub fn pages_of<'a>(
+    site: &'a Site,
+    lang: &'a str,
+    edition: Option<&'a str>,
+) -> Vec<SearchPage<'a>> {
+    let home = crate::site::home_key(edition);
+    site.pages_of(lang, edition)
         .map(|page| SearchPage {
             url: &page.url,
             title: &page.front.title,
             section: page
                 .parent
                 .as_ref()
-                .filter(|k| k.as_str() != "_index.md")
+                .filter(|k| **k != home)
                 .and_then(|k| site.page(lang, k))
                 .map_or("", |s| s.front.title.as_str()),
             sections: sections_of(site, page),
@@ -157,7 +176,7 @@ fn sections_of<'a>(site: &'a Site, page: &'a Page) -> Vec<Section<'a>> {
             }
         }
         sections.push(Section {
-            id: Some(Cow::Owned(parse::record::anchor(id))),
+            id: Some(Cow::Owned(parse::record::anchor(site.local_id(id)))),
             heading: Cow::Borrowed(title),
             body: Cow::Owned(words.join(" ")),
         });
@@ -194,12 +213,16 @@ fn collect_text<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
 /// every language, its abbreviation and its `aliases`; each name, keyed by its tokens in `lang`'s
 /// pipeline ([`alias_key`]), leads to what to search for besides it: the term's name in `lang`
 /// and its abbreviation (those of them that are not the key itself).
-pub fn aliases_of(site: &Site, lang: &str) -> BTreeMap<String, Vec<String>> {
+pub fn aliases_of(
+    site: &Site,
+    lang: &str,
+    edition: Option<&str>,
+) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let Some(folder) = &site.config.abbreviations else {
         return out;
     };
-    let prefix = format!("{folder}/");
+    let prefix = format!("{}/", site.record_id(edition, folder));
     for record in site.records.values().filter(|r| r.id.starts_with(&prefix)) {
         let Some(Json::Array(terms)) = record.by_lang.get(lang).and_then(|r| r.get("terms")) else {
             continue;

@@ -830,7 +830,10 @@
     var prefix = form.getAttribute('data-search-index') || 'search/' + lang;
     var msg = messages(form);
     var snippetLength = parseInt(form.getAttribute('data-snippet-length'), 10) || 160;
-    var index = new Index(prefix, scriptLoader(doc, win, root));
+    var loader = scriptLoader(doc, win, root), index = new Index(prefix, loader);
+    // A series of editions widens the search to every edition (static/search-editions.js).
+    var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, function (p) { return new Index(p, loader); })
+      : function (q) { return search(index, q); };
     var ready = false, failed = false, latest = 0;
     form.hidden = false;
 
@@ -846,7 +849,7 @@
       if (!query.trim()) { clearResults(); setStatus(''); done(query, 0); return; }
       if (failed) { clearResults(); setStatus(msg.failed); done(query, 0); return; }
       if (!ready) setStatus(msg.loading);
-      search(index, query).then(function (found) {
+      find(query).then(function (found) {
         if (ticket !== latest) return;
         ready = true;
         clearResults();
