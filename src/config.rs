@@ -52,6 +52,8 @@ pub struct Editions {
     pub labels: BTreeMap<String, BTreeMap<String, String>>,
     /// Where each edition's label is written in config.toml, for errors about that edition.
     pub spans: BTreeMap<String, std::ops::Range<usize>>,
+    /// Where `latest`'s value is written.
+    pub latest_span: std::ops::Range<usize>,
     /// The text of config.toml, which the spans point into.
     pub source: Arc<str>,
 }
@@ -283,6 +285,7 @@ fn editions(
     }
     Ok(Editions {
         names,
+        latest_span: raw.latest.span(),
         latest,
         labels,
         spans,

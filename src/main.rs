@@ -97,6 +97,16 @@ enum New {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+    /// Create the next edition of a series from the latest one (content/NAME/), with titles and
+    /// numbers marked [TO UPDATE]; `check` lists the marks left.
+    Edition {
+        /// The edition's folder name, usually its year, e.g. 2022.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
     /// Create content/NAME/_index.<lang>.md for each language, after the last section.
     Section {
         /// NAME or PARENT/NAME, e.g. clinical-trials (lower-case letters, digits, hyphens).
@@ -174,10 +184,14 @@ fn main() -> ExitCode {
             serve(common.options(), port, output)
         }
         Command::Init { dir, languages } => init(&dir, &languages),
+        Command::New {
+            what: New::Edition { name, root },
+        } => new_edition(&root, &name),
         Command::New { what } => {
             let (root, kind, path) = match &what {
                 New::Page { path, root } => (root, Kind::Page, path),
                 New::Section { name, root } => (root, Kind::Section, name),
+                New::Edition { .. } => unreachable!("handled above"),
             };
             new(root, kind, path)
         }
@@ -383,6 +397,23 @@ fn new(root: &std::path::Path, kind: Kind, path: &str) -> ExitCode {
                 println!("Created {file}");
             }
             println!("Next: replace the titles and write the text in each file, then run `nenpo serve` to see the result.");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(color()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new_edition(root: &std::path::Path, name: &str) -> ExitCode {
+    match scaffold::edition::create(root, name) {
+        Ok(files) => {
+            for file in &files {
+                let verb = if file == nenpo::config::CONFIG_FILE { "Updated" } else { "Created" };
+                println!("{verb} {file}");
+            }
+            println!("Next: fill in this edition's text and numbers where `[TO UPDATE]` marks them; `nenpo check` lists the marks left.");
             ExitCode::SUCCESS
         }
         Err(d) => {

@@ -2,6 +2,8 @@
 //! builds as it is, ordered after its last sibling. `init`: writes a whole starter site into an
 //! empty folder. Neither ever overwrites a file.
 
+pub mod edition;
+
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;

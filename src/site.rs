@@ -221,6 +221,18 @@ pub fn build(
     let languages = config.languages.clone();
     let editions = config.editions.as_ref();
 
+    // What `new edition` marked and nobody has updated yet.
+    if editions.is_some() {
+        for (file, text) in sources
+            .pages
+            .iter()
+            .map(|p| (&p.file, &p.text))
+            .chain(sources.records.iter().map(|r| (&r.file, &r.text)))
+        {
+            diags.extend(crate::scaffold::edition::marks(file, text));
+        }
+    }
+
     // Records first: pages and the glossary read them.
     let mut records = BTreeMap::new();
     let mut broken_records = HashSet::new();

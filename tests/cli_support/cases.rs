@@ -287,6 +287,50 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "leave the language out: `@/reports/approvals.md`",
     ),
+    (
+        "alias-on-an-existing-page",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"reports\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "alias-leaving-the-site",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"../elsewhere\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "editions-latest-not-an-edition",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"x\"\nen = \"y\"\n[editions]\nlatest = \"2022\"\n[editions.label]\n2021 = { ja = \"\xe4\xbb\xa4\xe5\x92\x8c3\xe5\xb9\xb4\xe5\xba\xa6\", en = \"FY2021\" }\n",
+        )],
+        "config.toml:7:10",
+    ),
+    (
+        "editions-page-outside-every-edition",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"x\"\nen = \"y\"\n[editions]\nlatest = \"2021\"\n[editions.label]\n2021 = { ja = \"\xe4\xbb\xa4\xe5\x92\x8c3\xe5\xb9\xb4\xe5\xba\xa6\", en = \"FY2021\" }\n",
+            ),
+            Write("content/2021/_index.ja.md", b"+++\ntitle = \"x\"\n+++\n"),
+            Write("content/2021/_index.en.md", b"+++\ntitle = \"x\"\n+++\n"),
+        ],
+        "move it into an edition, e.g. content/2021/reports/approvals.en.md",
+    ),
+    (
+        "editions-edition-without-a-home-page",
+        &[Write(
+            "config.toml",
+            b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[title]\nja = \"x\"\nen = \"y\"\n[editions]\nlatest = \"2021\"\n[editions.label]\n2021 = { ja = \"\xe4\xbb\xa4\xe5\x92\x8c3\xe5\xb9\xb4\xe5\xba\xa6\", en = \"FY2021\" }\n",
+        )],
+        "config.toml:9:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
