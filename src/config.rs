@@ -260,7 +260,14 @@ fn editions(
                 return Err(error(
                     format!("edition `{edition}` has no `{lang}` label"),
                     label.span(),
-                    format!("write `{edition} = {{ {} }}`", languages.iter().map(|l| format!("{l} = \"…\"")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "write `{edition} = {{ {} }}`",
+                        languages
+                            .iter()
+                            .map(|l| format!("{l} = \"…\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
         }

@@ -410,7 +410,11 @@ fn new_edition(root: &std::path::Path, name: &str) -> ExitCode {
     match scaffold::edition::create(root, name) {
         Ok(files) => {
             for file in &files {
-                let verb = if file == nenpo::config::CONFIG_FILE { "Updated" } else { "Created" };
+                let verb = if file == nenpo::config::CONFIG_FILE {
+                    "Updated"
+                } else {
+                    "Created"
+                };
                 println!("{verb} {file}");
             }
             println!("Next: fill in this edition's text and numbers where `[TO UPDATE]` marks them; `nenpo check` lists the marks left.");

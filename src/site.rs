@@ -116,7 +116,11 @@ impl Site {
     /// The page that stands for `page` in `edition`, by series key.
     pub fn in_edition(&self, page: &Page, lang: &str, edition: &str) -> Option<&Page> {
         self.series
-            .get(&(lang.to_string(), edition.to_string(), page.series_key.clone()))
+            .get(&(
+                lang.to_string(),
+                edition.to_string(),
+                page.series_key.clone(),
+            ))
             .map(|&i| &self.pages[i])
     }
 
@@ -528,7 +532,11 @@ fn check_editions(
     for p in pages {
         let Some(edition) = &p.edition else { continue };
         if let Some(first) = seen.insert((&p.lang, edition, &p.series_key), p) {
-            let (page, other) = if p.front.series_key.is_some() { (p, first) } else { (first, p) };
+            let (page, other) = if p.front.series_key.is_some() {
+                (p, first)
+            } else {
+                (first, p)
+            };
             let d = Diagnostic::error(
                 &page.file,
                 format!(

@@ -1,6 +1,6 @@
 //! The browser suite (tests/browser/*.test.mjs: search, theme, accessibility, Lighthouse) run by
-//! `cargo test`, so that one command runs every test. It builds the real report and a starter site
-//! of `nenpo init` (ja, en, zh-Hans) first, each into its own folder, and points the suite at
+//! `cargo test`, so that one command runs every test. It builds the real report, a starter site
+//! of `nenpo init` (ja, en, zh-Hans) and the editions fixture first, each into its own folder, and points the suite at
 //! them; the suite opens them from file:// in headless Chromium.
 //!
 //! What the suite needs is set up here when it is missing: the npm packages (`npm ci`), and, when
@@ -116,6 +116,19 @@ fn browser_suite_passes_on_the_built_report() {
 
     let starter = starter_site(&repo, &repo.join("target/browser-starter-site"));
 
+    let editions = repo.join("target/browser-editions-site");
+    let build = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["build", "--root"])
+        .arg(repo.join("tests/fixtures/editions"))
+        .arg("--output")
+        .arg(&editions)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "the editions fixture does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let browser = repo.join("tests/browser");
     if let Err(e) = set_up(&browser) {
         panic!("{e}");
@@ -125,6 +138,7 @@ fn browser_suite_passes_on_the_built_report() {
         .current_dir(&browser)
         .env("SITE_DIR", &site)
         .env("STARTER_DIR", &starter)
+        .env("EDITIONS_DIR", &editions)
         .env("SCREENSHOTS_DIR", repo.join("target/screenshots"))
         .env("REQUIRE_SITE", "1")
         .output()

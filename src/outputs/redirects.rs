@@ -18,7 +18,13 @@ pub fn add(output: &mut Output, site: &Site, diags: &mut Diagnostics) {
             if let Some(home) = site.page(lang, &home_key(latest)) {
                 let from = url_of(lang, "_index.md");
                 let html = redirect(site, lang, &from, &home.url, &home.front.title);
-                add_one(output, from, html, "the language home (latest edition)", diags);
+                add_one(
+                    output,
+                    from,
+                    html,
+                    "the language home (latest edition)",
+                    diags,
+                );
             }
             let print = print_path(lang, latest);
             if output.source_of(&print).is_some() {
@@ -89,7 +95,9 @@ pub fn alias_path(lang: &str, alias: &str) -> Result<String, String> {
             part.is_empty()
                 || part == "."
                 || part == ".."
-                || part.contains(|c: char| c.is_whitespace() || matches!(c, '\\' | '?' | '#' | '%' | '"'))
+                || part.contains(|c: char| {
+                    c.is_whitespace() || matches!(c, '\\' | '?' | '#' | '%' | '"')
+                })
         });
     if bad {
         return Err("write the page's earlier address without the language, as folder names: `aliases = [\"projects/old-name\"]`".into());

@@ -166,7 +166,8 @@ impl<'a> Renderer<'a> {
         }
         if templates.has("404.html") {
             for lang in &site.config.languages {
-                match render_not_found(site, templates, lang, &self.bases[&(lang.as_str(), latest)]) {
+                match render_not_found(site, templates, lang, &self.bases[&(lang.as_str(), latest)])
+                {
                     Ok(pages) => out.extend(pages),
                     Err(d) => diags.push(d),
                 }
@@ -364,7 +365,10 @@ fn render_language_chooser(site: &Site, templates: &Templates) -> Result<Rendere
             code: lang,
             title: site.config.title.get(lang).map_or("", String::as_str),
             description: site.config.description.get(lang).map_or("", String::as_str),
-            url: url_of(lang, &home_key(site.config.editions.as_ref().map(|e| e.latest.as_str()))),
+            url: url_of(
+                lang,
+                &home_key(site.config.editions.as_ref().map(|e| e.latest.as_str())),
+            ),
         })
         .collect();
     let mut context = Context::new();

@@ -33,7 +33,11 @@ impl Figures {
         let mut points: HashMap<(String, String, String), Vec<Point>> = HashMap::new();
         // Pages are in reading order per language, editions in name order: push in edition order.
         for name in &editions.names {
-            for page in site.pages.iter().filter(|p| p.edition.as_ref() == Some(name)) {
+            for page in site
+                .pages
+                .iter()
+                .filter(|p| p.edition.as_ref() == Some(name))
+            {
                 let Some(toml::Value::Array(figures)) = page.front.extra.get("figures") else {
                     continue;
                 };
@@ -176,7 +180,10 @@ fn signed(n: f64) -> String {
     }
     let frac = rounded - rounded.trunc();
     let frac = if frac > 0.0 {
-        format!("{:.2}", frac).trim_start_matches('0').trim_end_matches('0').to_string()
+        format!("{:.2}", frac)
+            .trim_start_matches('0')
+            .trim_end_matches('0')
+            .to_string()
     } else {
         String::new()
     };

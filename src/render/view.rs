@@ -432,7 +432,14 @@ pub fn base_context(
         .records
         .iter()
         .filter(|(id, _)| match edition {
-            Some(e) => site.config.editions.as_ref().and_then(|es| es.split(id)).map(|(x, _)| x) == Some(e),
+            Some(e) => {
+                site.config
+                    .editions
+                    .as_ref()
+                    .and_then(|es| es.split(id))
+                    .map(|(x, _)| x)
+                    == Some(e)
+            }
             None => true,
         })
         .filter_map(|(id, r)| r.by_lang.get(lang).map(|v| (site.local_id(id), v)))

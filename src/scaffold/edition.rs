@@ -46,8 +46,11 @@ pub fn create(root: &Path, name: &str) -> Result<Vec<String>, Diagnostic> {
     let text = fs::read_text(&config_path, CONFIG_FILE)?;
     let new_config = config_text(&text, editions, &config.languages, name);
     Config::parse(&Arc::from(new_config.as_str())).map_err(|d| {
-        Diagnostic::error(CONFIG_FILE, format!("config.toml could not be updated: {}", d.message))
-            .help("add the edition to [editions.label] and set `latest` by hand")
+        Diagnostic::error(
+            CONFIG_FILE,
+            format!("config.toml could not be updated: {}", d.message),
+        )
+        .help("add the edition to [editions.label] and set `latest` by hand")
     })?;
 
     // The copy is assembled beside its place and then renamed: never half an edition.
@@ -87,7 +90,8 @@ pub fn create(root: &Path, name: &str) -> Result<Vec<String>, Diagnostic> {
             fs::display_path(Path::new(""), &rel)
         ));
     }
-    std::fs::rename(&staging, &target).map_err(|e| io("cannot move the new edition into place", e))?;
+    std::fs::rename(&staging, &target)
+        .map_err(|e| io("cannot move the new edition into place", e))?;
     std::fs::write(&config_path, new_config).map_err(|e| {
         Diagnostic::error(CONFIG_FILE, format!("cannot write config.toml: {e}")).help(format!(
             "content/{name}/ was created; add `{name}` to [editions.label] and set `latest = \"{name}\"` by hand"
@@ -118,7 +122,11 @@ fn config_text(
     let after = editions
         .spans
         .get(latest)
-        .map(|s| text[s.start..].find('\n').map_or(text.len(), |i| s.start + i))
+        .map(|s| {
+            text[s.start..]
+                .find('\n')
+                .map_or(text.len(), |i| s.start + i)
+        })
         .unwrap_or(text.len());
     let span = editions.latest_span.clone();
     let mut out = String::with_capacity(text.len() + line.len());
@@ -137,7 +145,9 @@ fn next_label(label: &str, latest: &str, name: &str) -> String {
         return label.replace(latest, name);
     }
     let runs: Vec<(usize, usize)> = number_runs(label);
-    if let ([(start, end)], Ok(from), Ok(to)) = (runs.as_slice(), latest.parse::<i64>(), name.parse::<i64>()) {
+    if let ([(start, end)], Ok(from), Ok(to)) =
+        (runs.as_slice(), latest.parse::<i64>(), name.parse::<i64>())
+    {
         if let Ok(n) = label[*start..*end].parse::<i64>() {
             return format!("{}{}{}", &label[..*start], n + (to - from), &label[*end..]);
         }
@@ -165,7 +175,10 @@ fn number_runs(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn toml_key(key: &str) -> String {
-    if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         key.to_string()
     } else {
         toml_string(key)
@@ -179,7 +192,10 @@ fn toml_string(s: &str) -> String {
 /// A page of the new edition: title and description marked, `aliases` left out (they belong to
 /// the old page), numbers in front matter marked, and a mark at the top of the text.
 fn mark_page(text: &str) -> String {
-    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
         return format!("{MARK}\n\n{text}");
     };
     let Some(end) = rest.find("\n+++") else {
@@ -205,7 +221,18 @@ fn mark_page(text: &str) -> String {
                 continue;
             }
         }
-        if needs_mark(line) && !matches!(key, "weight" | "date" | "draft" | "records" | "series_key" | "template" | "source_pages") {
+        if needs_mark(line)
+            && !matches!(
+                key,
+                "weight"
+                    | "date"
+                    | "draft"
+                    | "records"
+                    | "series_key"
+                    | "template"
+                    | "source_pages"
+            )
+        {
             out.push_str(&format!("{}# {MARK}\n", indent(line)));
         }
         out.push_str(line);

@@ -213,11 +213,7 @@ fn collect_text<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
 /// every language, its abbreviation and its `aliases`; each name, keyed by its tokens in `lang`'s
 /// pipeline ([`alias_key`]), leads to what to search for besides it: the term's name in `lang`
 /// and its abbreviation (those of them that are not the key itself).
-pub fn aliases_of(
-    site: &Site,
-    lang: &str,
-    edition: Option<&str>,
-) -> BTreeMap<String, Vec<String>> {
+pub fn aliases_of(site: &Site, lang: &str, edition: Option<&str>) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let Some(folder) = &site.config.abbreviations else {
         return out;
