@@ -39,8 +39,11 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawEditions {
     latest: Spanned<String>,
-    label: Spanned<BTreeMap<Spanned<String>, Spanned<BTreeMap<String, String>>>>,
+    label: Spanned<BTreeMap<Spanned<String>, Spanned<Labels>>>,
 }
+
+/// One edition's label in every language.
+type Labels = BTreeMap<String, String>;
 
 /// A yearly series: the site's content is one folder per edition, `content/<edition>/…`.
 #[derive(Clone, Debug)]
