@@ -250,7 +250,7 @@ fn render_print(
     context.insert("pages", &pages);
     // The home page with every page below it, as deep as the site goes.
     let contents = site
-        .page(lang, "_index.md")
+        .page(lang, &home_key(edition))
         .map(|home| view::Entry::new(site, home));
     context.insert("contents", &contents);
     context.insert(

@@ -1,10 +1,11 @@
 /* Search across the editions of a series. Loaded before search.js only on a series' pages; the
- * form's checkbox [data-search-editions] lists the other editions' indexes ("prefix|label" per
- * line). Unticked, only the current edition's index is used; ticked, the others are loaded (then
+ * form's checkbox [data-search-editions] lists the other editions' indexes ("prefix|label;" for
+ * each). Unticked, only the current edition's index is used; ticked, the others are loaded (then
  * only) and the results of all are merged by score, each labelled with its edition. */
 (function (win) {
   'use strict';
-  win.nenpoWiden = function (form, input, index, search, makeIndex) {
+  /* Called by search.js's start(): returns the function it searches with. */
+  win.nenpoWiden = function (form, input, index, search, Index, loader) {
     var box = form.querySelector('input[data-search-editions]');
     if (!box) return function (q) { return search(index, q); };
     var label = box.getAttribute('data-edition-label') || '';
@@ -24,7 +25,7 @@
     return function (q) {
       if (!box.checked) return search(index, q);
       var all = [search(index, q).then(function (f) { return tag(f, label); })].concat(others.map(function (o) {
-        if (!o.index) o.index = makeIndex(o.prefix);
+        if (!o.index) o.index = new Index(o.prefix, loader);
         return search(o.index, q).then(function (f) { return tag(f, o.label); });
       }));
       return Promise.all(all).then(function (runs) {

@@ -831,9 +831,7 @@
     var msg = messages(form);
     var snippetLength = parseInt(form.getAttribute('data-snippet-length'), 10) || 160;
     var loader = scriptLoader(doc, win, root), index = new Index(prefix, loader);
-    // A series of editions widens the search to every edition (static/search-editions.js).
-    var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, function (p) { return new Index(p, loader); })
-      : function (q) { return search(index, q); };
+    var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, Index, loader) : function (q) { return search(index, q); };
     var ready = false, failed = false, latest = 0;
     form.hidden = false;
 
