@@ -29,6 +29,7 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     editions: Option<Spanned<RawEditions>>,
+    markdown: MarkdownConfig,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -79,6 +80,27 @@ impl Editions {
     }
 }
 
+/// `[markdown]`: what Markdown may hold.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// `raw_html = false`: HTML tags in Markdown are errors (comments stay allowed), for sites
+    /// that take content from many hands. Raw HTML that is allowed is still checked
+    /// (`parse::raw_html`).
+    #[serde(default = "yes")]
+    pub raw_html: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { raw_html: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,6 +136,7 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[editions]`: `None` for a site that is one report, not a series.
     pub editions: Option<Editions>,
+    pub markdown: MarkdownConfig,
     pub extra: toml::Table,
 }
 
@@ -227,6 +250,7 @@ impl Config {
             base_url,
             abbreviations: raw.abbreviations,
             search: raw.search,
+            markdown: raw.markdown,
             extra: raw.extra,
         })
     }

@@ -429,6 +429,7 @@ pub fn build(
             ((l.clone(), e.clone()), list)
         })
         .collect();
+    let raw_html = config.markdown.raw_html;
     let problems: Vec<Diagnostic> = pages
         .par_iter_mut()
         .flat_map_iter(|page| {
@@ -457,7 +458,7 @@ pub fn build(
             let image = |src: &str, alt: &str| images.img_html(&page_dir, &root, src, alt);
             let body = &page.text[page.body_offset..];
             let abbreviations = &abbreviations[&(page.lang.clone(), page.edition.clone())];
-            let mut rendered = markdown::render(body, &resolve, &image, abbreviations);
+            let mut rendered = markdown::render(body, &resolve, &image, abbreviations, raw_html);
             for link in &mut rendered.links {
                 let own = own(&link.key);
                 if urls.get(&lang).is_some_and(|u| u.contains_key(&own)) {

@@ -139,6 +139,8 @@ fn browser_suite_passes_on_the_built_report() {
         .env("SITE_DIR", &site)
         .env("STARTER_DIR", &starter)
         .env("EDITIONS_DIR", &editions)
+        .env("STARTER_SRC", repo.join("target/browser-starter"))
+        .env("NENPO_BIN", env!("CARGO_BIN_EXE_nenpo"))
         .env("SCREENSHOTS_DIR", repo.join("target/screenshots"))
         .env("REQUIRE_SITE", "1")
         .output()

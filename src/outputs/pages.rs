@@ -5,7 +5,7 @@
 //! whole. The few generated pages (language chooser, print, 404) are held like any other file.
 
 use crate::error::Diagnostics;
-use crate::render::{RenderedPage, Renderer};
+use crate::render::{RenderedPage, Renderer, SERVED_CONTENT_SECURITY_POLICY};
 use crate::site::Site;
 use crate::write::{Contents, Output, Stream};
 
@@ -49,13 +49,51 @@ pub fn stream(
     });
 }
 
-/// The page with `inject` inserted before its last `</body>` (at the end if it has none).
+/// The page with `inject` inserted before its last `</body>` (at the end if it has none), and
+/// its Content-Security-Policy relaxed to let that script run: only pages that `serve` serves.
 fn with_injection(mut html: String, inject: Option<&str>) -> String {
     if let Some(inject) = inject {
+        html = relax_policy(html);
         match html.rfind("</body>") {
             Some(at) => html.insert_str(at, inject),
             None => html.push_str(inject),
         }
     }
     html
+}
+
+/// Replaces the content of the page's Content-Security-Policy `<meta>` (the theme's or any other)
+/// with the policy of served pages.
+fn relax_policy(mut html: String) -> String {
+    const META: &str = "http-equiv=\"Content-Security-Policy\"";
+    let head_end = html.find("</head>").unwrap_or(html.len());
+    let Some(meta) = html[..head_end].find(META) else {
+        return html;
+    };
+    let tag_end = meta + html[meta..].find('>').unwrap_or(0);
+    if let Some(content) = html[meta..tag_end].find("content=\"") {
+        let start = meta + content + "content=\"".len();
+        if let Some(len) = html[start..tag_end].find('"') {
+            html.replace_range(start..start + len, SERVED_CONTENT_SECURITY_POLICY);
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::CONTENT_SECURITY_POLICY;
+
+    #[test]
+    fn served_pages_get_the_relaxed_policy_and_built_ones_keep_theirs() {
+        let page = format!(
+            "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\"></head><body></body></html>"
+        );
+        assert_eq!(with_injection(page.clone(), None), page);
+        let served = with_injection(page, Some("<script>reload()</script>"));
+        assert!(served.contains(&format!("content=\"{SERVED_CONTENT_SECURITY_POLICY}\">")));
+        assert!(!served.contains(CONTENT_SECURITY_POLICY));
+        assert!(served.ends_with("<script>reload()</script></body></html>"));
+    }
 }

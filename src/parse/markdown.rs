@@ -8,6 +8,8 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use super::raw_html::{self, script_scheme};
+
 /// A heading of the page, for its table of contents.
 #[derive(Clone, Debug, Serialize)]
 pub struct Heading {
@@ -86,15 +88,18 @@ fn options() -> Options {
 }
 
 /// Renders `body`; `resolve` turns `@/` keys into URLs, `images` writes images, `abbreviations`
-/// are marked up once each. An image with a title alone in its paragraph becomes a
+/// are marked up once each; raw HTML is checked (`raw_html` false: refused, see [`raw_html`]). An image with a title alone in its paragraph becomes a
 /// `<figure>` with the title as `<figcaption>`: `![A chart of visitors](visitors.png "Visitors per year")`.
 pub fn render(
     body: &str,
     resolve: &Resolver,
     images: &ImageRenderer,
     abbreviations: &[Abbreviation],
+    raw_html: bool,
 ) -> Rendered {
     let mut out = Rendered::default();
+    // The text of the HTML block being read, and where each of its pieces starts in `body`.
+    let mut html_block: Option<RawHtml> = None;
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut abbr_done: HashSet<usize> = HashSet::new();
@@ -112,6 +117,22 @@ pub fn render(
 
     for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
         plain.see(&event, heading.is_some());
+        match &event {
+            Event::Start(Tag::HtmlBlock) => html_block = Some(RawHtml::default()),
+            Event::Html(text) => match html_block.as_mut() {
+                Some(block) => block.push(text, span.start),
+                None => RawHtml::of(text, span.start).check(raw_html, body, &mut out),
+            },
+            Event::InlineHtml(text) => {
+                RawHtml::of(text, span.start).check(raw_html, body, &mut out)
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html_block.take() {
+                    block.check(raw_html, body, &mut out);
+                }
+            }
+            _ => {}
+        }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
             if let Some(scheme) = script_scheme(dest_url) {
                 out.problems.push(Problem {
@@ -300,6 +321,62 @@ pub fn render(
         .map(|(_, e)| e);
     pulldown_cmark::html::push_html(&mut out.html, events);
     out
+}
+
+/// Raw HTML as the tokenizer reads it: an inline tag, or an HTML block's lines joined (a tag may
+/// span lines), with where each piece starts in the body (lines inside a list or a quote are not
+/// contiguous there).
+#[derive(Default)]
+struct RawHtml {
+    text: String,
+    /// (offset in `text`, offset in the body) of each piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl RawHtml {
+    fn of(text: &str, at: usize) -> Self {
+        let mut raw = RawHtml::default();
+        raw.push(text, at);
+        raw
+    }
+
+    fn push(&mut self, text: &str, at: usize) {
+        self.pieces.push((self.text.len(), at));
+        self.text.push_str(text);
+    }
+
+    /// The body offset of an offset in `text`.
+    fn body_offset(&self, offset: usize) -> usize {
+        let (start, at) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= offset)
+            .copied()
+            .unwrap_or((0, 0));
+        at + (offset - start)
+    }
+
+    /// Adds its problems to `out`; on a site without raw HTML, one per line is enough
+    /// (`<b>bold</b>` is one mistake, not two).
+    fn check(self, allowed: bool, body: &str, out: &mut Rendered) {
+        for (span, message, help) in raw_html::check(&self.text, allowed) {
+            let span = self.body_offset(span.start)..self.body_offset(span.end);
+            let same_line = out.problems.last().is_some_and(|last| {
+                last.message == raw_html::TURNED_OFF
+                    && message == raw_html::TURNED_OFF
+                    && last.span.end <= span.start
+                    && !body[last.span.end..span.start].contains('\n')
+            });
+            if !same_line {
+                out.problems.push(Problem {
+                    span,
+                    message,
+                    help,
+                });
+            }
+        }
+    }
 }
 
 /// Collects the plain text of a page from its Markdown events, section by section.
@@ -563,19 +640,6 @@ fn lexically_normal(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The scheme of an address that would run script (`javascript:`, `vbscript:`, `data:text/html`),
-/// as browsers read it: case, whitespace and control characters ignored.
-fn script_scheme(url: &str) -> Option<&'static str> {
-    let folded: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:text/html"]
-        .into_iter()
-        .find(|scheme| folded.starts_with(scheme))
-}
-
 /// `a/b/index.md` and `a/b.md` name the same page (a bundle or a plain file).
 pub fn normalise_key(path: &str) -> String {
     match path.strip_suffix("/index.md") {
@@ -707,6 +771,7 @@ mod tests {
             &none,
             &no_images,
             &[],
+            true,
         );
         let ids: Vec<_> = r.toc.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["承認事例", "承認事例-2", "drug-discovery-booster"]);
@@ -719,7 +784,7 @@ mod tests {
 
     #[test]
     fn explicit_ids_win() {
-        let r = render("## 承認事例 {#approvals}\n", &none, &no_images, &[]);
+        let r = render("## 承認事例 {#approvals}\n", &none, &no_images, &[], true);
         assert_eq!(r.toc[0].id, "approvals");
         assert_eq!(r.toc[0].title, "承認事例");
     }
@@ -732,6 +797,7 @@ mod tests {
             &resolve,
             &no_images,
             &[],
+            true,
         );
         assert!(
             r.html.contains("href=\"../../ja/a/b/index.html#top\""),
@@ -751,6 +817,7 @@ mod tests {
             &none,
             &no_images,
             &[],
+            true,
         );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
@@ -772,6 +839,7 @@ mod tests {
             &none,
             &no_images,
             &[],
+            true,
         );
         assert_eq!(
             r.plain_text,
@@ -793,6 +861,7 @@ mod tests {
                 abbr: "AMED".into(),
                 title: "日本医療研究開発機構".into(),
             }],
+            true,
         );
         assert_eq!(
             r.plain_text,
@@ -803,7 +872,7 @@ mod tests {
             )]
         );
         assert_eq!(
-            render("", &none, &no_images, &[]).plain_text,
+            render("", &none, &no_images, &[], true).plain_text,
             [section(None, "", "")]
         );
     }
@@ -819,6 +888,7 @@ mod tests {
             &none,
             &no_images,
             &abbrs,
+            true,
         );
         assert_eq!(r.html.matches("<abbr").count(), 1, "{}", r.html);
         assert!(
@@ -855,6 +925,7 @@ mod image_tests {
             &none,
             &images,
             &[],
+            true,
         );
         assert!(
             r.html.contains("<figure class=\"figure-image\"><img src=\"c.png\" alt=\"A chart\"><figcaption>Visitors</figcaption></figure>"),
@@ -866,7 +937,7 @@ mod image_tests {
 
     #[test]
     fn an_inline_image_stays_in_its_paragraph() {
-        let r = render("See ![icon](i.png) here.\n", &none, &images, &[]);
+        let r = render("See ![icon](i.png) here.\n", &none, &images, &[], true);
         assert!(
             r.html
                 .contains("<p>See <img src=\"i.png\" alt=\"icon\"> here.</p>"),
@@ -878,7 +949,7 @@ mod image_tests {
     #[test]
     fn a_missing_image_is_a_problem_at_its_span() {
         let body = "Intro.\n\n![x](missing.png)\n";
-        let r = render(body, &none, &images, &[]);
+        let r = render(body, &none, &images, &[], true);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(&body[r.problems[0].span.clone()], "![x](missing.png)");
     }

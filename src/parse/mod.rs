@@ -2,4 +2,5 @@
 
 pub mod front_matter;
 pub mod markdown;
+pub mod raw_html;
 pub mod record;

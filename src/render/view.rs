@@ -381,6 +381,7 @@ pub fn base_context(
 ) -> Context {
     let mut context = Context::new();
     context.insert("lang", lang);
+    context.insert("csp", super::CONTENT_SECURITY_POLICY);
     context.insert("config", &ConfigView::new(&site.config, lang));
     // Where the language's (edition's) pages start: `ja/` or `ja/2021/`.
     let lang_root = match edition {

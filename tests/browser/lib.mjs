@@ -42,12 +42,16 @@ export function fileUrl(path) {
   return pathToFileURL(join(SITE, path)).href;
 }
 
-/** Opens a page and records script errors, dialogs and requests that left the machine. */
+/**
+ * Opens a page and records script errors, dialogs, what its Content-Security-Policy blocked and
+ * requests that left the machine.
+ */
 export async function openPage(browser, url) {
   const page = await browser.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(`policy: ${m.text()}`); });
   page.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith('file:') && !u.startsWith('http://127.0.0.1') && !u.startsWith('data:')) problems.push(`network request: ${u}`);

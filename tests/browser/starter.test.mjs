@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HtmlValidate } from 'html-validate';
 import { launch, search } from './lib.mjs';
-import { htmlPages } from './site-files.mjs';
+import { htmlPages, policyProblems } from './site-files.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -41,13 +41,17 @@ test('starter: axe-core finds no violation on any page (light and dark)', { skip
     const page = await context.newPage();
     for (const path of PAGES) {
       await page.goto(url(path));
-      await page.addScriptTag({ content: AXE });
+      await page.evaluate(AXE);
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
       for (const v of result.violations) failures.push(`${colorScheme} ${path}: ${v.id} ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
     }
     await context.close();
   }
   assert.deepEqual(failures, []);
+});
+
+test('starter: every page carries the strict Content-Security-Policy, no inline script or style, no outside load', { skip: missing }, () => {
+  assert.deepEqual(policyProblems(PAGES, DIR), []);
 });
 
 test('starter: html-validate finds no error on any page', { skip: missing }, async () => {

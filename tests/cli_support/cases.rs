@@ -331,6 +331,52 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "config.toml:9:1",
     ),
+    (
+        "javascript-in-raw-html",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<p>See <a title=\"x\"\n   href=\"&#106;avascript:alert(1)\">this</a>.</p>\n",
+        )],
+        "content/_index.en.md:6:4",
+    ),
+    (
+        "event-handler-in-raw-html",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nText <b onmouseover=\"go()\">bold</b>.\n",
+        )],
+        "content/_index.en.md:5:9",
+    ),
+    (
+        "inline-style-in-raw-html",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n> <div style=\"color:red\">\n> red\n> </div>\n",
+        )],
+        "content/_index.en.md:5:8",
+    ),
+    (
+        "outside-load-in-raw-html",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<img src=\"https://example.org/pixel.png\" alt=\"x\">\n",
+        )],
+        "would be loaded from another site",
+    ),
+    (
+        "raw-html-turned-off",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[markdown]\nraw_html = false\n[title]\nja = \"x\"\nen = \"y\"\n",
+            ),
+            Write(
+                "content/_index.en.md",
+                b"+++\ntitle = \"Home\"\n+++\n\nSome <b>bold</b> text.\n",
+            ),
+        ],
+        "content/_index.en.md:5:6",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
