@@ -244,7 +244,10 @@ mod tests {
             "another site",
             "`<base>`",
         ] {
-            assert!(found.iter().any(|m| m.contains(needle)), "{needle}: {found:?}");
+            assert!(
+                found.iter().any(|m| m.contains(needle)),
+                "{needle}: {found:?}"
+            );
         }
     }
 
