@@ -93,6 +93,27 @@ pub struct Images {
 /// The variants made of one image: each with its bytes, and its WebP bytes when smaller.
 type Made = Vec<(Variant, Vec<u8>, Option<Vec<u8>>)>;
 
+/// An image as templates see it (an image of a record): addresses from the site root, which a
+/// template prefixes with `root`; `srcset` lists the smaller variants (the original, at its own
+/// width, completes the set), `webp` the same sizes as WebP when every one is smaller.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ImageView {
+    pub src: String,
+    /// Empty for a decorative image.
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+    pub srcset: Vec<VariantUrl>,
+    pub webp: Option<Vec<VariantUrl>>,
+}
+
+/// One address of a `srcset`, with its width in pixels.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct VariantUrl {
+    pub url: String,
+    pub width: u32,
+}
+
 /// A file that the writer copies or writes.
 pub enum ImageOutput {
     Copy(PathBuf),
@@ -132,15 +153,15 @@ impl Images {
         self.by_rel.is_empty()
     }
 
-    /// The mark-up of `![alt](src)` on a page whose content file lies in `page_dir` (relative to
-    /// `content/`) and whose path to the site root is `root`. Errors are (message, help).
-    pub fn img_html(
+    /// The image `src` of a content file in `page_dir` (relative to `content/`): checked (inside
+    /// `content/`, readable, with alt text), with its size and variants, its addresses from the
+    /// site root. Errors are (message, help).
+    pub fn resolve(
         &self,
         page_dir: &str,
-        root: &str,
         src: &str,
         alt: &str,
-    ) -> Result<String, (String, String)> {
+    ) -> Result<ImageView, (String, String)> {
         let rel = content_path(page_dir, src)?;
         if let Some(why) = self.unreadable.get(&rel) {
             return Err((
@@ -161,36 +182,66 @@ impl Images {
                 format!("say what the image shows in the brackets: `![Visitors at the open day]({src})`, or write `![{DECORATIVE}]({src})` for an image that only decorates"),
             ));
         }
-        let alt = if alt == DECORATIVE { "" } else { alt };
-        let src_url = format!("{root}{}", url_path(&image.rel));
-        let mut html = String::new();
-        let srcset = |pick: &dyn Fn(&Variant) -> Option<String>| -> Option<String> {
-            let mut parts: Vec<String> = Vec::new();
-            for v in &image.variants {
-                parts.push(format!("{root}{} {}w", url_path(&pick(v)?), v.width));
-            }
-            Some(parts.join(", "))
+        let sized = |rel: &str, width: u32| VariantUrl {
+            url: url_path(rel),
+            width,
         };
-        let webp = if image.variants.is_empty() {
+        let webp: Option<Vec<VariantUrl>> = if image.variants.is_empty() {
             None
         } else {
-            srcset(&|v: &Variant| v.webp.clone())
+            image
+                .variants
+                .iter()
+                .map(|v| v.webp.as_deref().map(|w| sized(w, v.width)))
+                .collect()
         };
-        if let Some(webp) = &webp {
+        Ok(ImageView {
+            src: url_path(&image.rel),
+            alt: if alt == DECORATIVE { "" } else { alt }.to_string(),
+            width: image.width,
+            height: image.height,
+            srcset: image
+                .variants
+                .iter()
+                .map(|v| sized(&v.rel, v.width))
+                .collect(),
+            webp,
+        })
+    }
+
+    /// The mark-up of `![alt](src)` on a page whose content file lies in `page_dir` (relative to
+    /// `content/`) and whose path to the site root is `root`. Errors are (message, help).
+    pub fn img_html(
+        &self,
+        page_dir: &str,
+        root: &str,
+        src: &str,
+        alt: &str,
+    ) -> Result<String, (String, String)> {
+        let image = self.resolve(page_dir, src, alt)?;
+        let src_url = format!("{root}{}", image.src);
+        let srcset = |set: &[VariantUrl]| -> String {
+            set.iter()
+                .map(|v| format!("{root}{} {}w", v.url, v.width))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut html = String::new();
+        if let Some(webp) = &image.webp {
             html.push_str(&format!(
                 "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{SIZES}\">",
-                escape_attr(webp)
+                escape_attr(&srcset(webp))
             ));
         }
         html.push_str(&format!(
             "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
             escape_attr(&src_url),
-            escape_attr(alt),
+            escape_attr(&image.alt),
             image.width,
             image.height
         ));
-        if !image.variants.is_empty() {
-            let mut set = srcset(&|v: &Variant| Some(v.rel.clone())).unwrap_or_default();
+        if !image.srcset.is_empty() {
+            let mut set = srcset(&image.srcset);
             set.push_str(&format!(", {src_url} {}w", image.width));
             html.push_str(&format!(
                 " srcset=\"{}\" sizes=\"{SIZES}\"",
@@ -198,7 +249,7 @@ impl Images {
             ));
         }
         html.push_str(" loading=\"lazy\" decoding=\"async\">");
-        if webp.is_some() {
+        if image.webp.is_some() {
             html.push_str("</picture>");
         }
         Ok(html)

@@ -283,6 +283,12 @@ pub fn build(
         records.insert(record.id.clone(), record);
     }
 
+    // Images in records: checked like Markdown images, at the record's file:line:col; each
+    // `{src, alt, image: n}` becomes the image as templates see it (`image::ImageView`).
+    for record in records.values_mut() {
+        resolve_record_images(record, images, &languages, diags);
+    }
+
     // Front matter of every page.
     let mut pages = Vec::new();
     // Pages that exist but failed to load or parse: their own error says what to fix, so they
@@ -552,6 +558,87 @@ fn check_editions(
                 None => d,
             });
         }
+    }
+}
+
+/// The images of a record, resolved in every language (alt texts differ); a problem is
+/// reported once per image, at its `src`.
+fn resolve_record_images(
+    record: &mut record::Record,
+    images: &crate::image::Images,
+    languages: &[String],
+    diags: &mut Diagnostics,
+) {
+    if record.images.is_empty() {
+        return;
+    }
+    // Paths are relative to the record's folder.
+    let dir = record
+        .file
+        .strip_prefix("content/")
+        .and_then(|f| f.rsplit_once('/'))
+        .map_or("", |(dir, _)| dir)
+        .to_string();
+    let mut views: Vec<BTreeMap<&str, serde_json::Value>> = Vec::new();
+    for image in &record.images {
+        let mut by_lang = BTreeMap::new();
+        for lang in languages {
+            match images.resolve(&dir, &image.src, image.alt_in(lang, languages)) {
+                Ok(view) => {
+                    by_lang.insert(
+                        lang.as_str(),
+                        serde_json::to_value(view).unwrap_or_default(),
+                    );
+                }
+                Err((message, help)) => {
+                    let help = if message.contains("has no alt text") {
+                        "say what the image shows beside its path: `alt = { ja = \"…\", en = \"…\" }` (in a CSV, columns `<name>.alt.ja`, `<name>.alt.en`), or `alt = \"decorative\"` for an image that only decorates".to_string()
+                    } else if message.contains("cannot be read") {
+                        help
+                    } else {
+                        "an image path in a record is relative to the record's file and stays inside content/, e.g. `src = \"photo.jpg\"` beside it".to_string()
+                    };
+                    diags.push(
+                        Diagnostic::error(&image.file, message)
+                            .at(&image.text, image.span.clone())
+                            .help(help),
+                    );
+                    break;
+                }
+            }
+        }
+        views.push(by_lang);
+    }
+    fn replace(
+        value: &mut serde_json::Value,
+        views: &[BTreeMap<&str, serde_json::Value>],
+        lang: &str,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let (Some(n), true) = (
+                    map.get("image").and_then(serde_json::Value::as_u64),
+                    map.contains_key("src"),
+                ) {
+                    if let Some(view) = views.get(n as usize).and_then(|v| v.get(lang)) {
+                        *value = view.clone();
+                    }
+                    return;
+                }
+                for v in map.values_mut() {
+                    replace(v, views, lang);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for v in items {
+                    replace(v, views, lang);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (lang, json) in record.by_lang.iter_mut() {
+        replace(json, &views, lang);
     }
 }
 

@@ -197,3 +197,160 @@ fn a_decorative_image_has_empty_alt_and_a_small_one_no_variants() {
     let html = read(dir, "public/ja/news/day/index.html");
     assert!(html.contains("<img src=\"../../../news/small.png\" alt=\"\" width=\"300\" height=\"100\" loading=\"lazy\" decoding=\"async\">"), "{html}");
 }
+
+/// A page that shows the record `news/people` (a TOML record, or a CSV with its TOML beside it).
+fn site_with_record(dir: &Path) {
+    site(dir, "Text.");
+    for lang in ["ja", "en"] {
+        write(
+            dir,
+            &format!("content/news/day.{lang}.md"),
+            "+++\ntitle = \"Day\"\nrecords = [\"news/people\"]\n+++\n\nText.\n",
+        );
+    }
+}
+
+#[test]
+fn images_in_a_toml_record_are_checked_sized_and_shown_in_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    site_with_record(dir);
+    photo(&dir.join("content/news/photos/keeper.jpg"), 2000, 1500);
+    write(
+        dir,
+        "content/news/people.toml",
+        "title = { ja = \"灯台守\", en = \"Keepers\" }\n\n[[columns]]\nkey = \"name\"\nlabel = { ja = \"名前\", en = \"Name\" }\n\n[[columns]]\nkey = \"photo\"\nlabel = { ja = \"写真\", en = \"Photo\" }\n\n[[rows]]\nname = { ja = \"星野\", en = \"Hoshino\" }\nphoto = { src = \"photos/keeper.jpg\", alt = { ja = \"灯台の前の星野\", en = \"Hoshino by the lighthouse\" } }\n",
+    );
+    let out = build(dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    for (lang, alt) in [
+        ("en", "Hoshino by the lighthouse"),
+        ("ja", "灯台の前の星野"),
+    ] {
+        let html = read(dir, &format!("public/{lang}/news/day/index.html"));
+        let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
+        let img = &table[table.find("<img").expect("an image in the table")..];
+        let img = &img[..img.find('>').unwrap()];
+        assert!(
+            img.contains(&format!(
+                "src=\"../../../news/photos/keeper.jpg\" alt=\"{alt}\" width=\"2000\" height=\"1500\""
+            )),
+            "{img}"
+        );
+        assert!(
+            img.contains("../../../news/photos/keeper.480w.jpg 480w"),
+            "{img}"
+        );
+        assert!(
+            img.contains("../../../news/photos/keeper.jpg 2000w"),
+            "{img}"
+        );
+        assert!(img.contains("sizes=\"10rem\""), "{img}");
+    }
+    // One copy for every language, with its variants.
+    assert!(dir.join("public/news/photos/keeper.jpg").is_file());
+    assert!(dir.join("public/news/photos/keeper.480w.jpg").is_file());
+    assert!(!dir.join("public/en/news/photos").exists());
+    assert!(!dir.join("public/ja/news/photos").exists());
+    // The print page shows the image from its own depth.
+    let print = read(dir, "public/en/print/index.html");
+    assert!(
+        print.contains("src=\"../../news/photos/keeper.jpg\" alt=\"Hoshino by the lighthouse\""),
+        "the print page's image"
+    );
+}
+
+#[test]
+fn images_in_a_csv_record_take_their_alt_text_per_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    site_with_record(dir);
+    write(
+        dir,
+        "content/news/lamp.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"30\"><rect width=\"40\" height=\"30\"/></svg>",
+    );
+    write(
+        dir,
+        "content/news/people.toml",
+        "title = { ja = \"灯台守\", en = \"Keepers\" }\n",
+    );
+    write(
+        dir,
+        "content/news/people.csv",
+        "name.ja,name.en,photo.src,photo.alt.ja,photo.alt.en,years\n星野,Hoshino,lamp.svg,灯台のランプ,The lighthouse lamp,12\n月岡,Tsukioka,lamp.svg,decorative,decorative,3\n",
+    );
+    let out = build(dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let en = read(dir, "public/en/news/day/index.html");
+    assert!(
+        en.contains("<img src=\"../../../news/lamp.svg\" alt=\"The lighthouse lamp\" width=\"40\" height=\"30\" loading=\"lazy\""),
+        "{en}"
+    );
+    assert!(
+        en.contains("alt=\"\" width=\"40\""),
+        "the decorative one: {en}"
+    );
+    assert!(
+        !en.contains("photo.alt"),
+        "the alt columns are not columns of the table"
+    );
+    let ja = read(dir, "public/ja/news/day/index.html");
+    assert!(ja.contains("alt=\"灯台のランプ\""), "{ja}");
+}
+
+#[test]
+fn image_problems_in_records_are_errors_at_the_record_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    site_with_record(dir);
+    write(
+        dir,
+        "content/news/lamp.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"30\"></svg>",
+    );
+    write(
+        dir,
+        "content/news/people.toml",
+        "title = { ja = \"灯台守\", en = \"Keepers\" }\n\n[[rows]]\nname = \"a\"\nphoto = { src = \"missing.jpg\", alt = \"x\" }\n\n[[rows]]\nname = \"b\"\nphoto = { src = \"../../outside.png\", alt = \"x\" }\n\n[[rows]]\nname = \"c\"\nphoto = { src = \"lamp.svg\" }\n",
+    );
+    let out = build(dir);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for (at, what) in [
+        ("content/news/people.toml:5:17", "does not exist"),
+        ("content/news/people.toml:9:17", "outside the site"),
+        ("content/news/people.toml:13:17", "has no alt text"),
+    ] {
+        assert!(err.contains(at), "{at} in {err}");
+        assert!(err.contains(what), "{what} in {err}");
+    }
+    assert!(err.contains("relative to the record's file"), "{err}");
+    assert!(err.contains("alt = { ja = "), "{err}");
+
+    // In a CSV: the cell of the path.
+    write(
+        dir,
+        "content/news/people.toml",
+        "title = { ja = \"灯台守\", en = \"Keepers\" }\n",
+    );
+    write(
+        dir,
+        "content/news/people.csv",
+        "name,photo.src,photo.alt\na,lamp.svg,A lamp\nb,gone.png,Gone\n",
+    );
+    let out = build(dir);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("content/news/people.csv:3:3"), "{err}");
+    assert!(err.contains("the image `gone.png` does not exist"), "{err}");
+}

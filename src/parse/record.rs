@@ -21,6 +21,95 @@ pub struct Record {
     /// such a text shows in the first language of config.toml that has it. The build decides:
     /// errors, or warnings under `--allow-missing-translations`.
     pub missing: Vec<Diagnostic>,
+    /// Its images, in the order of their `"image": n` marks in `by_lang`.
+    pub images: Vec<RecordImage>,
+}
+
+/// An image in a record: `photo = { src = "photo.jpg", alt = { ja = "…", en = "…" } }` in TOML,
+/// the columns `photo.src` and `photo.alt.<lang>` (or `photo.alt`) in CSV. The path is relative to
+/// the record's file. Until the build resolves it (`site.rs`, where the content's images are
+/// known), it is `{ "src": …, "alt": …, "image": n }` in every language, `n` its index here.
+#[derive(Clone, Debug)]
+pub struct RecordImage {
+    pub src: String,
+    /// The alt text in each language that has one (`decorative` for an image that only decorates).
+    pub alt: BTreeMap<String, String>,
+    /// The file it is written in (a CSV's images stay in the CSV when a TOML record takes its
+    /// rows), its text and where the image is written in it.
+    pub file: String,
+    pub text: Arc<str>,
+    pub span: std::ops::Range<usize>,
+}
+
+impl RecordImage {
+    /// The alt text in `lang`, or in the first language of `languages` that has one.
+    pub fn alt_in(&self, lang: &str, languages: &[String]) -> &str {
+        std::iter::once(lang)
+            .chain(languages.iter().map(String::as_str))
+            .find_map(|l| self.alt.get(l))
+            .map_or("", String::as_str)
+    }
+}
+
+/// `{ src = "…", alt = … }`: a table of `src` (a text) and at most `alt`.
+fn is_image_table(table: &DeTable) -> bool {
+    table
+        .get("src")
+        .is_some_and(|v| matches!(v.get_ref(), DeValue::String(_)))
+        && table
+            .keys()
+            .all(|k| matches!(k.get_ref().as_ref(), "src" | "alt"))
+}
+
+/// Every image table under `value`, in the order `localise` meets them.
+fn collect_images(
+    value: &Spanned<DeValue>,
+    languages: &[String],
+    src: &RecordSource,
+    out: &mut Vec<RecordImage>,
+) {
+    match value.get_ref() {
+        DeValue::Table(table) if is_image_table(table) => {
+            let source = src;
+            let src = table.get("src").expect("an image table has src");
+            let src_text = match src.get_ref() {
+                DeValue::String(s) => s.to_string(),
+                _ => String::new(),
+            };
+            let alt = match table.get("alt").map(Spanned::get_ref) {
+                Some(DeValue::String(s)) => languages
+                    .iter()
+                    .map(|l| (l.clone(), s.to_string()))
+                    .collect(),
+                Some(DeValue::Table(by_lang)) => by_lang
+                    .iter()
+                    .filter_map(|(k, v)| match v.get_ref() {
+                        DeValue::String(s) => Some((k.get_ref().to_string(), s.to_string())),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            out.push(RecordImage {
+                src: src_text,
+                alt,
+                file: source.file.clone(),
+                text: source.text.clone(),
+                span: src.span(),
+            });
+        }
+        DeValue::Table(table) if language_keys(table, languages).is_none() => {
+            for (_, v) in table.iter() {
+                collect_images(v, languages, src, out);
+            }
+        }
+        DeValue::Array(items) => {
+            for v in items.iter() {
+                collect_images(v, languages, src, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Parses a record; problems are returned together (a missing language is reported once per text,
@@ -48,10 +137,12 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         problems.extend(missing);
         return Err(problems);
     }
+    let mut images = Vec::new();
+    collect_images(&root, languages, src, &mut images);
     let by_lang = languages
         .iter()
         .map(|lang| {
-            let mut json = localise(root.get_ref(), lang, languages);
+            let mut json = localise(root.get_ref(), lang, languages, &mut 0);
             if let Json::Object(map) = &mut json {
                 map.entry("id")
                     .or_insert_with(|| Json::String(src.id.clone()));
@@ -66,6 +157,7 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         file: src.file.clone(),
         by_lang,
         missing,
+        images,
     })
 }
 
@@ -262,7 +354,8 @@ fn missing_language(
     ))
 }
 
-fn localise(value: &DeValue, lang: &str, languages: &[String]) -> Json {
+/// `value` in `lang`; an image table becomes `{src, alt, image: n}`, `n` counted in `images`.
+fn localise(value: &DeValue, lang: &str, languages: &[String], images: &mut usize) -> Json {
     match value {
         DeValue::String(s) => Json::String(s.to_string()),
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -281,9 +374,25 @@ fn localise(value: &DeValue, lang: &str, languages: &[String]) -> Json {
         DeValue::Array(items) => Json::Array(
             items
                 .iter()
-                .map(|v| localise(v.get_ref(), lang, languages))
+                .map(|v| localise(v.get_ref(), lang, languages, images))
                 .collect(),
         ),
+        DeValue::Table(table) if is_image_table(table) => {
+            let mut map = Map::new();
+            if let Some(src) = table.get("src") {
+                map.insert(
+                    "src".into(),
+                    localise(src.get_ref(), lang, languages, images),
+                );
+            }
+            let alt = table.get("alt").map_or(Json::Null, |a| {
+                localise(a.get_ref(), lang, languages, images)
+            });
+            map.insert("alt".into(), alt);
+            map.insert("image".into(), Json::from(*images));
+            *images += 1;
+            Json::Object(map)
+        }
         DeValue::Table(table) => {
             if language_keys(table, languages).is_some() {
                 // A text missing this language (allowed by a flag) shows in the first language
@@ -291,14 +400,14 @@ fn localise(value: &DeValue, lang: &str, languages: &[String]) -> Json {
                 let text = std::iter::once(lang)
                     .chain(languages.iter().map(String::as_str))
                     .find_map(|l| table.get(l))
-                    .map(|v| localise(v.get_ref(), lang, languages));
+                    .map(|v| localise(v.get_ref(), lang, languages, images));
                 return text.unwrap_or(Json::Null);
             }
             let mut map = Map::new();
             for (k, v) in table.iter() {
                 map.insert(
                     k.get_ref().to_string(),
-                    localise(v.get_ref(), lang, languages),
+                    localise(v.get_ref(), lang, languages, images),
                 );
             }
             Json::Object(map)
@@ -366,6 +475,9 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
             Some((key, lang)) if languages.iter().any(|l| l == lang) => {
                 (key.to_string(), Some(lang.to_string()))
             }
+            // An image's columns: `photo.src`, and `photo.alt` when its alt text is the same in
+            // every language.
+            Some((_, "src" | "alt")) => (name.clone(), None),
             Some((_, lang))
                 if !lang.is_empty()
                     && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
@@ -444,48 +556,118 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     // A column of numbers: every non-empty cell parses as one.
     let numeric: Vec<bool> = columns
         .iter()
-        .map(|(_, _, all)| match all {
-            Some(i) => {
+        .map(|(key, _, all)| match all {
+            Some(i) if !key.ends_with(".src") => {
                 rows.iter().any(|r| !cell(r, *i).is_empty())
                     && rows.iter().all(|r| {
                         let c = cell(r, *i);
                         c.is_empty() || number(&c).is_some()
                     })
             }
-            None => false,
+            _ => false,
         })
         .collect();
+    // Images: `x.src` with `x.alt` (or `x.alt.<lang>`) is one column `x` of images.
+    let image_base = |key: &str| -> Option<String> {
+        let base = key.strip_suffix(".src")?;
+        Some(base.to_string())
+    };
+    let image_columns: Vec<String> = columns
+        .iter()
+        .filter_map(|(key, _, _)| image_base(key))
+        .collect();
+    let is_alt_of_image = |key: &str| {
+        key.strip_suffix(".alt")
+            .is_some_and(|base| image_columns.iter().any(|b| b == base))
+    };
+    // The cell of a column in `lang` (its own column, or the first language's that has one).
+    let cell_in = |row: &csv::ByteRecord,
+                   by_lang: &BTreeMap<String, usize>,
+                   all: Option<usize>,
+                   lang: &str| {
+        let i = all
+            .or_else(|| {
+                std::iter::once(lang)
+                    .chain(languages.iter().map(String::as_str))
+                    .find_map(|l| by_lang.get(l).copied())
+            })
+            .unwrap_or(0);
+        cell(row, i)
+    };
+    let alt_column = |base: &str| {
+        columns
+            .iter()
+            .find(|(key, _, _)| *key == format!("{base}.alt"))
+    };
+    let mut images = Vec::new();
+    for row in &rows {
+        for (key, _, all) in &columns {
+            let (Some(base), Some(i)) = (image_base(key), all) else {
+                continue;
+            };
+            let at = row.position().map_or(0, |p| p.byte() as usize)
+                + row.range(*i).map_or(0, |r| r.start)
+                + i;
+            let alt = match alt_column(&base) {
+                Some((_, by_lang, all)) => languages
+                    .iter()
+                    .map(|l| (l.clone(), cell_in(row, by_lang, *all, l)))
+                    .filter(|(_, a)| !a.is_empty())
+                    .collect(),
+                None => BTreeMap::new(),
+            };
+            images.push(RecordImage {
+                src: cell(row, *i),
+                alt,
+                file: src.file.clone(),
+                text: text.clone(),
+                span: at..at + row.get(*i).map_or(1, <[u8]>::len).max(1),
+            });
+        }
+    }
     let by_lang = languages
         .iter()
         .map(|lang| {
             let cols: Vec<Json> = columns
                 .iter()
                 .zip(&numeric)
+                .filter(|((key, _, _), _)| !is_alt_of_image(key))
                 .map(|((key, _, _), numeric)| {
                     let mut c = Map::new();
-                    c.insert("key".into(), Json::String(key.clone()));
-                    c.insert("label".into(), Json::String(key.clone()));
+                    let shown = image_base(key).unwrap_or_else(|| key.clone());
+                    c.insert("key".into(), Json::String(shown.clone()));
+                    c.insert("label".into(), Json::String(shown));
                     if *numeric {
                         c.insert("numeric".into(), Json::Bool(true));
+                    }
+                    if image_base(key).is_some() {
+                        c.insert("image".into(), Json::Bool(true));
                     }
                     Json::Object(c)
                 })
                 .collect();
+            let mut image_index = 0;
             let rows: Vec<Json> = rows
                 .iter()
                 .map(|row| {
                     let mut map = Map::new();
                     for ((key, by_lang, all), numeric) in columns.iter().zip(&numeric) {
+                        if is_alt_of_image(key) {
+                            continue;
+                        }
                         // A language without its column (allowed by a flag) shows the first
                         // language of config.toml that has one.
-                        let i = all
-                            .or_else(|| {
-                                std::iter::once(lang)
-                                    .chain(languages)
-                                    .find_map(|l| by_lang.get(l).copied())
-                            })
-                            .unwrap_or(0);
-                        let c = cell(row, i);
+                        let c = cell_in(row, by_lang, *all, lang);
+                        if let Some(base) = image_base(key) {
+                            let alt = images[image_index].alt_in(lang, languages).to_string();
+                            let mut image = Map::new();
+                            image.insert("src".into(), Json::String(c));
+                            image.insert("alt".into(), Json::String(alt));
+                            image.insert("image".into(), Json::from(image_index));
+                            image_index += 1;
+                            map.insert(base, Json::Object(image));
+                            continue;
+                        }
                         let value = match (numeric, number(&c)) {
                             (true, Some(n)) => n,
                             _ if c.is_empty() && *numeric => Json::Null,
@@ -509,6 +691,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         file: src.file.clone(),
         by_lang,
         missing: missing_texts,
+        images,
     })
 }
 
@@ -565,7 +748,11 @@ pub fn combine(a: Record, b: Record) -> Record {
 /// A TOML record and a CSV record of the same name: the TOML's fields (title, labelled columns,
 /// chart), the CSV's rows; the CSV's columns when the TOML names none.
 fn merge_csv(toml: &mut Record, csv: Record) {
-    for (lang, data) in csv.by_lang {
+    // The CSV's images follow the TOML's: their marks move up by as many.
+    let offset = toml.images.len();
+    toml.images.extend(csv.images);
+    for (lang, mut data) in csv.by_lang {
+        shift_image_marks(&mut data, offset);
         let Some(Json::Object(target)) = toml.by_lang.get_mut(&lang) else {
             continue;
         };
@@ -577,6 +764,27 @@ fn merge_csv(toml: &mut Record, csv: Record) {
                 target.entry("columns").or_insert(columns);
             }
         }
+    }
+}
+
+fn shift_image_marks(value: &mut Json, by: usize) {
+    match value {
+        Json::Object(map) => {
+            if let (Some(Json::Number(n)), true) = (map.get("image"), map.contains_key("src")) {
+                let n = n.as_u64().unwrap_or(0) as usize + by;
+                map.insert("image".into(), Json::from(n));
+                return;
+            }
+            for v in map.values_mut() {
+                shift_image_marks(v, by);
+            }
+        }
+        Json::Array(items) => {
+            for v in items {
+                shift_image_marks(v, by);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -377,6 +377,22 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         ],
         "content/_index.en.md:5:6",
     ),
+    (
+        "missing-image-in-a-record",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"x\", en = \"y\" }\n[[rows]]\ndrug = \"a\"\nphoto = { src = \"vial.png\", alt = \"A vial\" }\n",
+        )],
+        "content/reports/approvals.toml:4:17",
+    ),
+    (
+        "image-outside-the-site-in-a-csv-record",
+        &[Write(
+            "content/reports/approvals.csv",
+            b"drug,photo.src\na,../../outside.png\n",
+        )],
+        "content/reports/approvals.csv:2:3",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
