@@ -7,7 +7,7 @@
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::parse::markdown::escape_attr as esc;
-use crate::render::print_path;
+use crate::render::{print_path, CONTENT_SECURITY_POLICY};
 use crate::site::{home_key, url_of, Page, Site};
 use crate::write::{Contents, Output};
 
@@ -105,7 +105,8 @@ pub fn alias_path(lang: &str, alias: &str) -> Result<String, String> {
     Ok(format!("{lang}/{path}/index.html"))
 }
 
-/// The redirect page at `from` (relative to the site root) leading to `to`.
+/// The redirect page at `from` (relative to the site root) leading to `to`, under the same
+/// Content-Security-Policy as every page (a `<meta>` refresh is a navigation, which it allows).
 fn redirect(site: &Site, lang: &str, from: &str, to: &str, title: &str) -> String {
     let relative = format!("{}{to}", "../".repeat(from.matches('/').count()));
     let canonical = match &site.config.base_url {
@@ -114,7 +115,7 @@ fn redirect(site: &Site, lang: &str, from: &str, to: &str, title: &str) -> Strin
     };
     let (title, relative, canonical) = (esc(title), esc(&relative), esc(&canonical));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n<main>\n<p><a href=\"{relative}\">{title}</a></p>\n</main>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n<title>{title}</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n<main>\n<p><a href=\"{relative}\">{title}</a></p>\n</main>\n</body>\n</html>\n"
     )
 }
 

@@ -11,7 +11,7 @@ import { dirname, join, normalize } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { HtmlValidate } from 'html-validate';
 import { launch, search } from './lib.mjs';
-import { htmlPages } from './site-files.mjs';
+import { htmlPages, policyProblems } from './site-files.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -43,13 +43,17 @@ test('editions: axe-core finds no violation on any page (light and dark)', { ski
     const page = await context.newPage();
     for (const path of CONTENT) {
       await page.goto(url(path));
-      await page.addScriptTag({ content: AXE });
+      await page.evaluate(AXE);
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
       for (const v of result.violations) failures.push(`${colorScheme} ${path}: ${v.id} ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
     }
     await context.close();
   }
   assert.deepEqual(failures, []);
+});
+
+test('editions: every page, redirects included, carries the strict Content-Security-Policy', { skip: missing }, () => {
+  assert.deepEqual(policyProblems(PAGES, DIR), []);
 });
 
 test('editions: html-validate finds no error on any page, redirects included', { skip: missing }, async () => {

@@ -114,7 +114,7 @@ export function policyProblems(paths, root = SITE) {
     const html = readFileSync(join(root, path), 'utf8');
     const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
     if (metas.length !== 1 || metas[0][1] !== POLICY) out.push(`${path}: policy ${JSON.stringify(metas.map((m) => m[1]))}`);
-    if (metas.length && html.indexOf(metas[0][0]) > html.indexOf('<link')) out.push(`${path}: the policy <meta> comes after what it governs`);
+    if (metas.length && html.includes('<link') && html.indexOf(metas[0][0]) > html.indexOf('<link')) out.push(`${path}: the policy <meta> comes after what it governs`);
     for (const m of html.matchAll(/<script\b([^>]*)>/g)) if (!/\bsrc="/.test(m[1])) out.push(`${path}: inline <script${m[1]}>`);
     for (const m of html.matchAll(/<style\b|\sstyle="|\son[a-z]+="|javascript:/gi)) out.push(`${path}: inline ${m[0].trim()} at ${m.index}`);
     for (const m of html.matchAll(/\b(?:src|srcset|poster|data|action|formaction)="([^"]+)"/g)) {
