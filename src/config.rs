@@ -29,6 +29,7 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     editions: Option<Spanned<RawEditions>>,
+    #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
     extra: toml::Table,
