@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod fs;
 pub mod image;
+pub mod incremental;
 pub mod load;
 pub mod outputs;
 pub mod parse;
@@ -39,8 +40,6 @@ pub struct BuildOptions {
     /// Overrides `base_url` from config.toml.
     pub base_url: Option<String>,
     pub strict: Strictness,
-    /// Inserted before `</body>` of every HTML page (used by `serve` for live reload only).
-    pub inject_html: Option<String>,
 }
 
 impl BuildOptions {
@@ -51,7 +50,6 @@ impl BuildOptions {
             root,
             base_url: None,
             strict: Strictness::default(),
-            inject_html: None,
         }
     }
 }
@@ -71,6 +69,17 @@ pub struct Summary {
     /// The previous site's removal, still running after the new site is in place: wait for it
     /// (`Removal::wait`) after reporting the build; dropping the summary waits too.
     pub removal: Option<write::Removal>,
+    /// For an incremental rebuild (`serve`), how little it did; `None` for a full build.
+    pub incremental: Option<Incremental>,
+}
+
+/// What an incremental rebuild re-rendered and wrote.
+#[derive(Clone, Copy, Debug)]
+pub struct Incremental {
+    /// Content pages rendered again (the generated pages are always rendered).
+    pub rendered: usize,
+    /// Files written because their bytes changed.
+    pub written: usize,
 }
 
 impl Summary {
@@ -94,6 +103,15 @@ impl Summary {
 
 /// Runs the whole pipeline. On any error nothing is written and every problem is returned.
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
+    build_keeping(options, None)
+}
+
+/// [`build`]; when it writes a site, `memory` then holds what [`incremental`] rebuilds start
+/// from (left as it was when the build fails).
+pub fn build_keeping(
+    options: &BuildOptions,
+    memory: Option<&mut Option<incremental::Memory>>,
+) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
@@ -110,6 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let image_files = images.render_variants(&options.root.join(image::CACHE_DIR), &mut diags);
     timings.lap("images");
 
+    let kept_sources = memory.is_some().then(|| sources.clone());
     let site = site::build(config, sources, &images, &options.strict, &mut diags);
     timings.lap("parse");
 
@@ -128,19 +147,17 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let indexes = search::build(&site, &mut diags);
     timings.lap("index");
 
-    let inject_html = options.inject_html.as_deref();
     let output = outputs::assemble(
         &site,
         &options.root,
         generated,
-        inject_html,
         indexes,
         image_files,
         &mut diags,
     );
     stop_on_errors(&mut diags)?;
     let Some(out) = &options.output else {
-        outputs::pages::stream(&renderer, &output, inject_html, None, &mut diags);
+        outputs::pages::stream(&renderer, &output, None, &mut diags);
         timings.lap("render");
         stop_on_errors(&mut diags)?;
         return finish(&site, &output, started, timings, diags);
@@ -152,7 +169,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let staging = write::Staging::new(&options.root, out).map_err(one)?;
     output.make_folders(&staging).map_err(one)?;
     let stream = write::Stream::new(&staging);
-    outputs::pages::stream(&renderer, &output, inject_html, Some(&stream), &mut diags);
+    outputs::pages::stream(&renderer, &output, Some(&stream), &mut diags);
     timings.lap("render");
     stop_on_errors(&mut diags)?;
     stream.finish().map_err(one)?;
@@ -161,6 +178,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     timings.lap("write");
     let mut summary = finish(&site, &output, started, timings, diags)?;
     summary.removal = Some(removal);
+    if let (Some(memory), Some(sources)) = (memory, kept_sources) {
+        let templates = renderer.into_templates();
+        *memory = Some(incremental::Memory::new(
+            &options.root,
+            out,
+            &options.strict,
+            sources,
+            images,
+            site,
+            templates,
+        ));
+    }
     Ok(summary)
 }
 
@@ -186,11 +215,12 @@ fn finish(
         timings: timings.stages,
         warnings: diags.0,
         removal: None,
+        incremental: None,
     })
 }
 
 /// Ends the build after a stage that found errors: every problem, sorted, and nothing written.
-fn stop_on_errors(diags: &mut Diagnostics) -> Result<(), Diagnostics> {
+pub(crate) fn stop_on_errors(diags: &mut Diagnostics) -> Result<(), Diagnostics> {
     if diags.has_errors() {
         diags.sort();
         return Err(std::mem::take(diags));
@@ -199,9 +229,9 @@ fn stop_on_errors(diags: &mut Diagnostics) -> Result<(), Diagnostics> {
 }
 
 /// Time per stage, each measured from the end of the one before.
-struct Timings {
+pub(crate) struct Timings {
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    pub(crate) stages: Vec<(&'static str, Duration)>,
 }
 
 impl Default for Timings {
@@ -214,7 +244,7 @@ impl Default for Timings {
 }
 
 impl Timings {
-    fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.stages.push((stage, now - self.last));
         self.last = now;

@@ -10,7 +10,7 @@ use crate::fs;
 pub const CONTENT_DIR: &str = "content";
 
 /// A Markdown page or section in one language.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PageSource {
     /// Shown path, `content/projects/pharma.ja.md`.
     pub file: String,
@@ -24,7 +24,7 @@ pub struct PageSource {
 }
 
 /// A TOML record file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RecordSource {
     pub file: String,
     /// `projects/approvals` for `content/projects/approvals.toml`.
@@ -33,14 +33,14 @@ pub struct RecordSource {
 }
 
 /// Any other file (images, PDFs): copied beside the pages.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Asset {
     pub path: PathBuf,
     /// Relative to `content/`.
     pub rel: PathBuf,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     pub pages: Vec<PageSource>,
     pub records: Vec<RecordSource>,

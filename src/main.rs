@@ -316,13 +316,27 @@ fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
             println!("Serving on {url}");
             println!("(built into {}; press Ctrl-C to stop)", output.display());
         }
-        Event::Built { summary, changed } => {
+        Event::Built {
+            summary,
+            changed,
+            full,
+        } => {
             print_all(&summary.warnings, color);
             if changed.is_empty() {
                 println!("{}", summary.line(None).replacen("Checked", "Built", 1));
             } else {
+                let how = match (&summary.incremental, full) {
+                    (Some(done), _) => format!(
+                        "re-rendered {} of {} pages, wrote {} files",
+                        done.rendered,
+                        summary.pages.iter().map(|(_, n)| n).sum::<usize>(),
+                        done.written
+                    ),
+                    (None, Some(why)) => format!("everything rebuilt: {why}"),
+                    (None, None) => "everything rebuilt".to_string(),
+                };
                 println!(
-                    "Rebuilt in {} ms after a change to {}",
+                    "Rebuilt in {} ms after a change to {} ({how})",
                     summary.elapsed.as_millis(),
                     files_list(changed)
                 );

@@ -1,11 +1,18 @@
 //! `serve`: build into a private folder, serve it on 127.0.0.1, rebuild when a source changes, and
 //! reload (or show the errors in) the open browser tab.
 //!
-//! The live-reload script reaches the pages only through `BuildOptions::inject_html` and only in
-//! `serve`'s own output folder, so `build` output never contains it. Every change triggers a full
-//! rebuild: the whole report builds in well under a second, and a full build is the one code path
-//! that is known to be right. A build that fails writes nothing, so the last good site stays served
-//! while the errors are shown in the terminal and as an overlay in the browser.
+//! The served folder holds exactly what `build` writes: the live-reload script is added to each
+//! HTML page as it is sent (with the version of the site the page belongs to), never written.
+//!
+//! The first build, and any build after a change to config, templates, themes, interface
+//! strings, static files or assets, or after a page or record was added or removed, is a full
+//! build swapped in whole (`write::Staging`). An edit to existing pages or records is an
+//! incremental rebuild (`crate::incremental`): only the pages whose render inputs changed are
+//! rendered, and each changed file is replaced whole in place (`write::Patch`), so that a reader
+//! never gets a half-written file; open pages are told to reload once every file is in place.
+//! A build that fails writes nothing, so the last good site stays served while the errors are
+//! shown in the terminal and as an overlay in the browser; the changes that led to it are kept
+//! and built again with the next change.
 //!
 //! The library does not print: what happens is reported to the caller as [`Event`]s.
 
@@ -20,18 +27,23 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use http::{Body, Listener, Request, Slot};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::Diagnostics;
+use crate::incremental::{Memory, Rebuilt};
 use crate::parse::markdown::escape_attr;
+use crate::render::SERVED_CONTENT_SECURITY_POLICY;
 use crate::{BuildOptions, Summary};
 
 /// The URL path of the live-reload endpoint (long-poll; answers JSON).
 pub const EVENTS_PATH: &str = "/__nenpo/events";
 /// Folders whose changes trigger a rebuild (with `config.toml`).
 pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
-/// How long file events are gathered before one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// An editor's save is often several file events (write, rename, chmod) within a millisecond or
+/// two: events are gathered until none came for `QUIET`, at most for `GATHER`, then built once.
+const QUIET: Duration = Duration::from_millis(8);
+const GATHER: Duration = Duration::from_millis(100);
 /// How long the events endpoint holds a request open when nothing changes.
 const LONG_POLL: Duration = Duration::from_secs(20);
 /// Live-reload requests held open at once (one per open tab); more are told 503 and retry.
@@ -53,9 +65,12 @@ pub enum Event<'a> {
     /// The first build is done (or failed) and the server answers at `url`.
     Serving { url: &'a str, output: &'a Path },
     /// A (re)build succeeded; `changed` lists the files that caused it (empty for the first one).
+    /// `full` says why a change needed a full build (`None`: the first build, or incremental, as
+    /// `summary.incremental` tells).
     Built {
         summary: &'a Summary,
         changed: &'a [String],
+        full: Option<&'a str>,
     },
     /// A (re)build failed; the last good site is still served.
     Failed {
@@ -67,7 +82,10 @@ pub enum Event<'a> {
 }
 
 enum Message {
-    Changed(Vec<PathBuf>),
+    /// Paths changed; `true` when a file is being written (its close comes later).
+    Changed(Vec<PathBuf>, bool),
+    /// Files written and closed.
+    Closed(Vec<PathBuf>),
     WatchError(String),
     Stop,
 }
@@ -123,6 +141,10 @@ pub struct Serve {
     shared: Arc<Shared>,
     tx: Sender<Message>,
     rx: Receiver<Message>,
+    /// What the last good build leaves for incremental rebuilds.
+    memory: Option<Memory>,
+    /// Changed sources not yet built successfully (kept when a build fails).
+    pending: std::collections::BTreeSet<String>,
 }
 
 impl Serve {
@@ -188,6 +210,8 @@ impl Serve {
             shared: Arc::default(),
             tx,
             rx,
+            memory: None,
+            pending: Default::default(),
         })
     }
 
@@ -201,14 +225,29 @@ impl Serve {
     }
 
     /// Builds, serves and rebuilds on change until stopped. Returns once everything is shut down.
-    pub fn run(self, report: &mut dyn FnMut(Event)) -> Result<(), String> {
+    pub fn run(mut self, report: &mut dyn FnMut(Event)) -> Result<(), String> {
         // The watcher runs before the first build, so that an edit made while it runs is seen.
         let tx = self.tx.clone();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             let _ = match res {
+                Ok(event)
+                    if matches!(
+                        event.kind,
+                        EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    ) =>
+                {
+                    tx.send(Message::Closed(event.paths))
+                }
                 // The build itself opens and reads every file: reading is not a change.
                 Ok(event) if matches!(event.kind, EventKind::Access(_)) => Ok(()),
-                Ok(event) => tx.send(Message::Changed(event.paths)),
+                Ok(event) => {
+                    let writing = matches!(
+                        event.kind,
+                        EventKind::Create(CreateKind::File)
+                            | EventKind::Modify(ModifyKind::Data(_))
+                    );
+                    tx.send(Message::Changed(event.paths, writing))
+                }
                 Err(e) => tx.send(Message::WatchError(e.to_string())),
             };
         })
@@ -237,27 +276,48 @@ impl Serve {
             match message {
                 Message::Stop => break,
                 Message::WatchError(e) => report(Event::WatchProblem(e)),
-                Message::Changed(paths) => {
+                // A file closed with no change seen before it: nothing to build.
+                Message::Closed(_) => {}
+                Message::Changed(paths, writing) => {
                     let mut changed: Vec<String> = Vec::new();
+                    // Files being written: the build waits for them to be closed (or for
+                    // `GATHER`), so that it never reads half a save.
+                    let mut open: std::collections::HashSet<PathBuf> = Default::default();
                     // Watched folders deleted, restored or replaced (`git checkout`): their
                     // watches point at what is gone and are set up again.
                     let mut replaced: Vec<PathBuf> = Vec::new();
-                    let mut add = |paths: Vec<PathBuf>| {
-                        replaced.extend(paths.iter().filter(|p| self.is_watched_dir(p)).cloned());
-                        changed.extend(
-                            paths
-                                .iter()
-                                .filter(|p| self.is_source(p))
-                                .map(|p| crate::fs::display_path(&self.root, p)),
-                        )
-                    };
-                    add(paths);
-                    // Debounce: an editor's save is often several events (write, rename, chmod).
+                    let mut add =
+                        |paths: Vec<PathBuf>,
+                         writing: bool,
+                         open: &mut std::collections::HashSet<PathBuf>| {
+                            if writing {
+                                open.extend(paths.iter().filter(|p| self.is_source(p)).cloned());
+                            }
+                            replaced
+                                .extend(paths.iter().filter(|p| self.is_watched_dir(p)).cloned());
+                            changed.extend(
+                                paths
+                                    .iter()
+                                    .filter(|p| self.is_source(p))
+                                    .map(|p| crate::fs::display_path(&self.root, p)),
+                            )
+                        };
+                    add(paths, writing, &mut open);
                     let mut stop = false;
-                    let until = Instant::now() + DEBOUNCE;
+                    let until = Instant::now() + GATHER;
                     while let Some(left) = until.checked_duration_since(Instant::now()) {
-                        match self.rx.recv_timeout(left) {
-                            Ok(Message::Changed(more)) => add(more),
+                        let wait = if open.is_empty() {
+                            left.min(QUIET)
+                        } else {
+                            left
+                        };
+                        match self.rx.recv_timeout(wait) {
+                            Ok(Message::Changed(more, writing)) => add(more, writing, &mut open),
+                            Ok(Message::Closed(closed)) => {
+                                for path in closed {
+                                    open.remove(&path);
+                                }
+                            }
                             Ok(Message::WatchError(e)) => report(Event::WatchProblem(e)),
                             Ok(Message::Stop) => {
                                 stop = true;
@@ -291,19 +351,35 @@ impl Serve {
         Ok(())
     }
 
-    /// One full build into the served folder; on failure the previous site stays in place.
-    fn rebuild(&self, changed: &[String], report: &mut dyn FnMut(Event)) {
+    /// Brings the served folder up to date with the changes so far (all of them for the first
+    /// build): incrementally when the last good build allows it, else fully. On failure the
+    /// previous site stays in place and the changes are kept for the next try.
+    fn rebuild(&mut self, changed: &[String], report: &mut dyn FnMut(Event)) {
         let version = self
             .shared
             .status
             .lock()
             .map(|s| s.version + 1)
             .unwrap_or(1);
-        let mut options = self.build.clone();
-        options.output = Some(self.out.clone());
-        options.inject_html = Some(reload_script(version));
-        match crate::build(&options) {
+        self.pending.extend(changed.iter().cloned());
+        let pending: Vec<String> = self.pending.iter().cloned().collect();
+        let mut full = None;
+        let mut result = None;
+        if let (Some(memory), false) = (self.memory.as_mut(), pending.is_empty()) {
+            match memory.rebuild(&pending) {
+                Ok(Rebuilt::Done(summary)) => result = Some(Ok(summary)),
+                Ok(Rebuilt::NeedsFull(why)) => full = Some(why),
+                Err(diagnostics) => result = Some(Err(diagnostics)),
+            }
+        }
+        let result = result.unwrap_or_else(|| {
+            let mut options = self.build.clone();
+            options.output = Some(self.out.clone());
+            crate::build_keeping(&options, Some(&mut self.memory))
+        });
+        match result {
             Ok(summary) => {
+                self.pending.clear();
                 self.shared.update(|s| {
                     s.version = version;
                     s.errors = None;
@@ -311,6 +387,7 @@ impl Serve {
                 report(Event::Built {
                     summary: &summary,
                     changed,
+                    full: full.as_deref(),
                 });
             }
             Err(diagnostics) => {
@@ -475,6 +552,41 @@ pub fn reload_script(version: u64) -> String {
     )
 }
 
+/// A served HTML page with the live-reload script of site version `version` inserted before its
+/// last `</body>` (at the end if it has none), and its Content-Security-Policy relaxed to let that
+/// script run. Only what `serve` sends is changed so: the files stay as `build` writes them.
+fn with_reload_script(html: Vec<u8>, version: u64) -> Vec<u8> {
+    let mut html = match String::from_utf8(html) {
+        Ok(text) => relax_policy(text).into_bytes(),
+        Err(e) => e.into_bytes(),
+    };
+    let script = reload_script(version);
+    let at = html
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    html.splice(at..at, script.into_bytes());
+    html
+}
+
+/// Replaces the content of the page's Content-Security-Policy `<meta>` (the theme's or any other)
+/// with the policy of served pages.
+fn relax_policy(mut html: String) -> String {
+    const META: &str = "http-equiv=\"Content-Security-Policy\"";
+    let head_end = html.find("</head>").unwrap_or(html.len());
+    let Some(meta) = html[..head_end].find(META) else {
+        return html;
+    };
+    let tag_end = meta + html[meta..].find('>').unwrap_or(0);
+    if let Some(content) = html[meta..tag_end].find("content=\"") {
+        let start = meta + content + "content=\"".len();
+        if let Some(len) = html[start..tag_end].find('"') {
+            html.replace_range(start..start + len, SERVED_CONTENT_SECURITY_POLICY);
+        }
+    }
+    html
+}
+
 /// Routes one request: the live-reload endpoint or a file of the served folder.
 fn answer(
     request: &Request,
@@ -588,7 +700,21 @@ fn answer_file(
         _ => return http::plain(stream, 405, "Only GET and HEAD.\n"),
     };
     let no_store = ("Cache-Control", "no-store");
+    // The version before the page: a page newer than its version only reloads once more.
+    let version = shared.status.lock().map(|s| s.version).unwrap_or(0);
     match resolve(out, &request.target) {
+        Target::File(path) if content_type(&path).starts_with("text/html") => {
+            match std::fs::read(&path) {
+                Ok(html) => http::respond(
+                    stream,
+                    200,
+                    &[("Content-Type", content_type(&path)), no_store],
+                    Body::Bytes(with_reload_script(html, version)),
+                    head_only,
+                ),
+                Err(_) => not_found(stream, shared, head_only),
+            }
+        }
         Target::File(path) => match File::open(&path).and_then(|f| Ok((f.metadata()?.len(), f))) {
             Ok((length, file)) => http::respond(
                 stream,
@@ -672,6 +798,7 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::CONTENT_SECURITY_POLICY;
 
     #[test]
     fn urls_map_to_files_and_folders_to_their_index() {
@@ -695,6 +822,26 @@ mod tests {
             Target::NotFound
         ));
         assert!(matches!(resolve(out, "/nope.html"), Target::NotFound));
+    }
+
+    #[test]
+    fn served_pages_get_the_relaxed_policy_and_the_script() {
+        let page = format!(
+            "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\"></head><body></body></html>"
+        );
+        let served = String::from_utf8(with_reload_script(page.into_bytes(), 1)).unwrap();
+        assert!(served.contains(&format!("content=\"{SERVED_CONTENT_SECURITY_POLICY}\">")));
+        assert!(!served.contains(CONTENT_SECURITY_POLICY));
+        assert!(served.ends_with("</script>\n</body></html>"), "{served}");
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end() {
+        let html = with_reload_script(b"<body>x</body>\n".to_vec(), 3);
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.starts_with("<body>x<script>"), "{html}");
+        assert!(html.ends_with("</script>\n</body>\n"), "{html}");
+        assert!(html.contains("var version = 3;"));
     }
 
     #[test]

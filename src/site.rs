@@ -222,6 +222,21 @@ pub fn build(
     strict: &Strictness,
     diags: &mut Diagnostics,
 ) -> Site {
+    build_reusing(config, sources, images, strict, diags, None)
+}
+
+/// [`build`], taking each page's rendered Markdown from `previous` (the last good model of the
+/// same site, with the same pages, images and config: `serve`'s incremental rebuilds) where
+/// nothing it depends on changed: the page's text, every page's URL, the glossary's
+/// abbreviations. A page of `previous` built without errors, so reusing it loses no problem.
+pub fn build_reusing(
+    config: Config,
+    sources: Sources,
+    images: &crate::image::Images,
+    strict: &Strictness,
+    diags: &mut Diagnostics,
+    previous: Option<&Site>,
+) -> Site {
     let languages = config.languages.clone();
     let editions = config.editions.as_ref();
 
@@ -436,9 +451,41 @@ pub fn build(
         })
         .collect();
     let raw_html = config.markdown.raw_html;
+    // What the previous model rendered that still holds: only when every page has the same URL.
+    let previous = previous.filter(|prev| {
+        prev.pages.len() == pages.len()
+            && prev.pages.iter().all(|p| {
+                urls.get(&p.lang)
+                    .and_then(|by_key| by_key.get(&p.key))
+                    .is_some_and(|u| *u == p.url)
+            })
+    });
+    let same_abbreviations: HashSet<&(String, Option<String>)> = previous
+        .map(|prev| {
+            abbreviations
+                .iter()
+                .filter(|((l, e), list)| {
+                    glossary_abbreviations(&prev.config, &prev.records, l, e.as_deref()) == **list
+                })
+                .map(|(key, _)| key)
+                .collect()
+        })
+        .unwrap_or_default();
     let problems: Vec<Diagnostic> = pages
         .par_iter_mut()
         .flat_map_iter(|page| {
+            let earlier = previous
+                .filter(|_| same_abbreviations.contains(&(page.lang.clone(), page.edition.clone())))
+                .and_then(|prev| prev.page(&page.lang, &page.key))
+                .filter(|p| p.file == page.file && p.text == page.text);
+            if let Some(earlier) = earlier {
+                page.content = earlier.content.clone();
+                page.plain_text = earlier.plain_text.clone();
+                page.toc = earlier.toc.clone();
+                page.ids = earlier.ids.clone();
+                page.links = earlier.links.clone();
+                return Vec::new();
+            }
             let root = page.root();
             let lang = page.lang.clone();
             // A page missing in this language is reported by the parity check; the link still

@@ -141,6 +141,18 @@ impl Output {
         Ok(())
     }
 
+    /// Writes every file made in memory into a finished site (`serve`'s incremental rebuilds),
+    /// each only when it differs. Copied files are left: their sources did not change (a change
+    /// to one is a full build), and streamed pages are their producer's to write.
+    pub fn patch_into(&self, patch: &mut Patch) -> Result<(), Diagnostic> {
+        for (path, (contents, _)) in &self.files {
+            if let Contents::Bytes(bytes) = contents {
+                patch.file(path, bytes)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Writes every file but the streamed ones into `staging`, in parallel: the kernel work of
     /// creating many small files is what a large build spends its write time on. Call
     /// [`make_folders`](Self::make_folders) first, and this once every streamed file is written:
@@ -210,6 +222,84 @@ impl<'a> Stream<'a> {
             Some(d) => Err(d),
             None => Ok(()),
         }
+    }
+}
+
+/// Changes to a finished output folder in place, file by file: `serve`'s incremental rebuilds,
+/// which change a few pages of a site that is otherwise the same. Each changed file is written
+/// beside its old version under a temporary name and renamed over it, so that a reader (the
+/// server) opens either the old file or the new one, whole, never one half-written. A file
+/// already equal byte for byte is left alone. Like [`Staging`], a patch holds the output's lock
+/// while it writes; it never removes a file.
+///
+/// Between the first and the last file of one patch a reader may see some pages new and others
+/// still old (each whole); `serve` tells open pages to reload only once the patch is done.
+pub struct Patch {
+    out: PathBuf,
+    written: usize,
+    _lock: File,
+}
+
+impl Patch {
+    /// Opens `out`, a folder nenpo wrote (with its [`MARKER`]), for changes.
+    pub fn new(root: &Path, out: &Path) -> Result<Patch, Diagnostic> {
+        check_output(root, out)?;
+        let shown = out.display().to_string();
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+        let (Some(name), Some(parent)) = (name, parent) else {
+            return Err(Diagnostic::error(&shown, "the output folder has no name")
+                .help("name the folder, e.g. --output public"));
+        };
+        let lock = lock(parent, &name).map_err(|e| {
+            Diagnostic::error(&shown, format!("cannot lock the output folder: {e}"))
+                .help("check that the output folder's parent is readable")
+        })?;
+        if !out.join(MARKER).is_file() {
+            return Err(
+                Diagnostic::error(&shown, "there is no finished site to update here")
+                    .help("build the whole site first"),
+            );
+        }
+        Ok(Patch {
+            out: out.to_path_buf(),
+            written: 0,
+            _lock: lock,
+        })
+    }
+
+    /// Puts `bytes` at `path` unless the file there already holds them; `true` when written.
+    pub fn file(&mut self, path: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
+        let target = self.out.join(path);
+        if unchanged(&target, bytes) {
+            return Ok(false);
+        }
+        let fail = |e: io::Error| {
+            Diagnostic::error(
+                fs::display_path(&self.out, &target),
+                format!("cannot update the served site: {e}"),
+            )
+            .help("check that the output folder is writable and the disk is not full")
+        };
+        let dir = target.parent().unwrap_or(&self.out);
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let fresh = dir.join(format!(".{name}.nenpo-new-{}", std::process::id()));
+        let done = std::fs::write(&fresh, bytes).and_then(|()| std::fs::rename(&fresh, &target));
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&fresh);
+            return Err(fail(e));
+        }
+        self.written += 1;
+        Ok(true)
+    }
+
+    /// How many files were written.
+    pub fn written(&self) -> usize {
+        self.written
     }
 }
 
@@ -988,6 +1078,34 @@ mod tests {
         let missing = dir.path().join("missing");
         assert!(two_renames(&missing, &out, &dir.path().join("aside2")).is_err());
         assert_eq!(tree_of(&out), [("n".to_string(), "new".to_string())]);
+    }
+
+    #[test]
+    fn a_patch_replaces_changed_files_whole_and_leaves_equal_ones() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        assert!(Patch::new(site.path(), &out).is_err(), "no site yet");
+        let staging = Staging::new(site.path(), &out).unwrap();
+        std::fs::create_dir(staging.path().join("a")).unwrap();
+        std::fs::write(staging.path().join("a/x.html"), "old").unwrap();
+        std::fs::write(staging.path().join("y.html"), "same").unwrap();
+        staging.commit().unwrap();
+        let mut patch = Patch::new(site.path(), &out).unwrap();
+        // A reader holding the old file keeps reading the old file whole.
+        let held = File::open(out.join("a/x.html")).unwrap();
+        assert!(patch.file("a/x.html", b"new").unwrap());
+        assert!(!patch.file("y.html", b"same").unwrap());
+        assert_eq!(patch.written(), 1);
+        drop(patch);
+        assert_eq!(io::read_to_string(held).unwrap(), "old");
+        assert_eq!(
+            tree_of(&out),
+            [
+                (MARKER.to_string(), MARKER_TEXT.to_string()),
+                ("a/x.html".to_string(), "new".to_string()),
+                ("y.html".to_string(), "same".to_string()),
+            ]
+        );
     }
 
     #[test]

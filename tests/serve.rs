@@ -528,3 +528,165 @@ fn a_killed_serve_leaves_its_temporary_folder_to_the_next_one() {
     assert!(!temp.exists(), "{} is left", temp.display());
     assert!(second.output.is_dir());
 }
+
+// ---- incremental rebuilds ----
+
+/// Replaces `from` with `to` in a file of the site (it must be there).
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = cli_support::read(root, rel);
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    write(root, rel, text.replacen(from, to, 1));
+}
+
+/// Every file under `dir`: relative path → bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&p).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// After a series of edits, each rebuilt incrementally (only the pages that show what changed)
+/// or, for a template, fully, the served folder is byte for byte what `nenpo build` writes from
+/// the same sources: the live-reload script is added as pages are sent, never written.
+#[test]
+fn after_a_series_of_edits_the_served_site_equals_a_build_byte_for_byte() {
+    let dir = site("incremental");
+    let root = dir.path();
+    let served = Served::start(root);
+    settle();
+    let rebuilt = |expected: &str| {
+        let line = served.line_with("Rebuilt in ", Duration::from_secs(10));
+        assert!(line.contains(expected), "expected `{expected}`: {line}");
+    };
+
+    // Page text: that page only (7 pages per language).
+    edit(
+        root,
+        "content/orchards/apples.en.md",
+        "bore fruit again",
+        "bore more fruit",
+    );
+    rebuilt("(re-rendered 1 of 14 pages");
+    served.wait_for(
+        "/en/orchards/apples/",
+        "bore more fruit",
+        Duration::from_secs(5),
+    );
+
+    // A section title shown in the navigation of every page of its language, and in its twin's
+    // language switch.
+    edit(
+        root,
+        "content/orchards/_index.en.md",
+        "title = \"Orchards\"",
+        "title = \"Orchard reports\"",
+    );
+    rebuilt("(re-rendered 8 of 14 pages");
+    served.wait_for(
+        "/en/mills/cider/",
+        "Orchard reports",
+        Duration::from_secs(5),
+    );
+
+    // A record number read through the `records` global by the home page template: both homes.
+    edit(root, "content/harvest.toml", "tonnes = 120", "tonnes = 125");
+    rebuilt("(re-rendered 2 of 14 pages");
+    served.wait_for("/ja/", "125", Duration::from_secs(5));
+
+    // A record read through record() by every section, and named by the cider pages.
+    edit(
+        root,
+        "content/mills/output.toml",
+        "litres = 3000",
+        "litres = 3200",
+    );
+    rebuilt("(re-rendered 6 of 14 pages");
+    served.wait_for("/en/orchards/", "Output: 3200", Duration::from_secs(5));
+
+    // The heading a link points at: the linked page; the linking pages keep their own text.
+    edit(
+        root,
+        "content/orchards/pears.en.md",
+        "## Pears harvest {#pears}",
+        "## The pear harvest {#pears}",
+    );
+    rebuilt("(re-rendered 1 of 14 pages");
+
+    // A page title: the page, its twin (language switch), its section's listing, its
+    // neighbours (previous: pears, next: the mills section) — and nothing else.
+    edit(
+        root,
+        "content/orchards/plums.en.md",
+        "title = \"Plums\"",
+        "title = \"Damsons\"",
+    );
+    rebuilt("(re-rendered 5 of 14 pages");
+    served.wait_for("/en/orchards/", "Damsons", Duration::from_secs(5));
+
+    // A broken edit builds nothing; its fix is built with it.
+    edit(
+        root,
+        "content/orchards/pears.en.md",
+        "weight = 2",
+        "weight = \"two\"",
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !served.stderr().contains("pears.en.md") {
+        assert!(Instant::now() < deadline, "{}", served.stderr());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    edit(
+        root,
+        "content/orchards/pears.en.md",
+        "weight = \"two\"\n+++\n",
+        "weight = 2\n+++\n\nMended.\n",
+    );
+    rebuilt("(re-rendered 1 of 14 pages");
+
+    // A template: everything.
+    edit(
+        root,
+        "templates/partials/section-figures.html",
+        "<p class=\"mill-output\">",
+        "<p class=\"mill-output mill\">",
+    );
+    rebuilt("everything rebuilt");
+    // And incremental again after it.
+    edit(
+        root,
+        "content/mills/cider.ja.md",
+        "サイダーの生産量です。",
+        "サイダーの生産量（架空）です。",
+    );
+    rebuilt("(re-rendered 1 of 14 pages");
+
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("site");
+    let status = run(root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let (served_tree, built_tree) = (tree(&served.output), tree(&out));
+    assert_eq!(
+        served_tree.keys().collect::<Vec<_>>(),
+        built_tree.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built_tree {
+        assert!(
+            served_tree[path] == *bytes,
+            "{path} differs from the build's:\n{}",
+            String::from_utf8_lossy(&served_tree[path])
+        );
+    }
+    // Served pages carry the reload script, files do not.
+    let (_, page) = served.get("/en/orchards/");
+    assert!(page.contains("/__nenpo/events"));
+    assert!(!String::from_utf8_lossy(&served_tree["en/orchards/index.html"]).contains("__nenpo"));
+}

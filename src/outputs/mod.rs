@@ -24,7 +24,6 @@ pub fn assemble(
     site: &Site,
     root: &Path,
     generated: Vec<RenderedPage>,
-    inject_html: Option<&str>,
     indexes: crate::search::Files,
     image_files: Vec<(String, crate::image::ImageOutput)>,
     diags: &mut Diagnostics,
@@ -33,7 +32,7 @@ pub fn assemble(
     static_files::add(&mut output, site, root, diags);
     images::add(&mut output, image_files, diags);
     assets::add(&mut output, site, diags);
-    pages::add(&mut output, site, generated, inject_html, diags);
+    pages::add(&mut output, site, generated, diags);
     redirects::add(&mut output, site, diags);
     search_index::add(&mut output, indexes);
     robots::add(&mut output, site);

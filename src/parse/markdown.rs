@@ -59,7 +59,7 @@ pub struct Rendered {
 }
 
 /// An abbreviation to mark up as `<abbr title>` where it first appears on a page.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Abbreviation {
     pub abbr: String,
     pub title: String,

@@ -6,9 +6,10 @@ mod templates;
 mod view;
 
 pub use strings::Strings;
-pub use templates::Templates;
+pub use templates::{RecordReads, Templates};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,11 +56,7 @@ impl<'a> Renderer<'a> {
     /// Loads the templates. `None` when they have problems (added to `diags`) or an earlier stage
     /// found errors: nothing is rendered then.
     pub fn new(site: &'a Site, root: &Path, diags: &mut Diagnostics) -> Option<Renderer<'a>> {
-        let records_by_language = site
-            .records
-            .iter()
-            .map(|(id, r)| (id.clone(), r.by_lang.clone()))
-            .collect();
+        let records_by_language = records_by_language(site);
         let theme = match crate::theme::load(root, &site.config.theme) {
             Ok(theme) => theme,
             Err(d) => {
@@ -91,6 +88,17 @@ impl<'a> Renderer<'a> {
                 return None;
             }
         };
+        Some(Renderer::with_templates(site, templates))
+    }
+
+    /// A renderer over `site` with templates loaded before (by an earlier build of the same
+    /// sources but for content: `serve`'s incremental rebuilds). `record()` and `series()` read
+    /// `site`.
+    pub fn with_templates(site: &'a Site, mut templates: Templates) -> Renderer<'a> {
+        templates.set_site_data(
+            Arc::new(records_by_language(site)),
+            Arc::new(series::Figures::of(site)),
+        );
         let print_url =
             |lang: &str, e: Option<&str>| templates.has("print.html").then(|| print_path(lang, e));
         let editions = site.editions();
@@ -104,32 +112,48 @@ impl<'a> Renderer<'a> {
                 ((lang, e), context)
             })
             .collect();
-        Some(Renderer {
+        Renderer {
             site,
             templates,
             bases,
-        })
+        }
+    }
+
+    /// The templates, to render another version of the site with [`with_templates`](Self::with_templates).
+    pub fn into_templates(self) -> Templates {
+        self.templates
     }
 
     /// Renders every content page in parallel and hands each to `emit` as soon as it is ready, so
     /// that a worker holds one page at a time, never the whole rendered site.
     pub fn pages(&self, diags: &mut Diagnostics, emit: impl Fn(RenderedPage) + Sync) {
+        self.pages_where(|_| true, diags, emit);
+    }
+
+    /// [`pages`](Self::pages), for the content pages `wanted` picks only.
+    pub fn pages_where(
+        &self,
+        wanted: impl Fn(&crate::site::Page) -> bool + Sync,
+        diags: &mut Diagnostics,
+        emit: impl Fn(RenderedPage) + Sync,
+    ) {
         let (site, templates) = (self.site, &self.templates);
-        // Each worker copies the shared contexts once and then only replaces `root` and `page`
-        // in them: a per-page copy would deep-copy every record for every page.
-        let problems: Vec<Diagnostic> = site
-            .pages
+        // Each worker copies a shared context when it first needs it and then only replaces
+        // `root` and `page` in it: a per-page copy would deep-copy every record for every page.
+        let pages: Vec<&crate::site::Page> = site.pages.iter().filter(|p| wanted(p)).collect();
+        let problems: Vec<Diagnostic> = pages
             .par_iter()
             .map_init(
-                || self.bases.clone(),
-                |contexts, page| {
+                BTreeMap::new,
+                |contexts: &mut BTreeMap<(&str, Option<&str>), Context>, page| {
                     let key = (page.lang.as_str(), page.edition.as_deref());
-                    let Some(context) = contexts.get_mut(&key) else {
+                    let Some(base) = self.bases.get(&key) else {
                         return Some(Diagnostic::error(
                             &page.file,
                             format!("`{}` is not a language of config.toml", page.lang),
                         ));
                     };
+                    let context = contexts.entry(key).or_insert_with(|| base.clone());
                     context.insert("root", &page.root());
                     context.insert("page", &PageView::new(site, page, true));
                     let template = view::template_for(page);
@@ -154,14 +178,111 @@ impl<'a> Renderer<'a> {
         diags.extend(problems);
     }
 
+    /// Per content page and print page (by output path), a fingerprint of everything its
+    /// rendering reads: the page as templates see it (its text, twins, section, children,
+    /// neighbours, own records…), what every page of its language and edition shares (config,
+    /// navigation; not the records), the records its template reads ([`RecordReads`]), the
+    /// figures `series()` reads when its template calls it, and its template's name. Templates
+    /// and interface strings are not in it: a change to them is a new [`Templates`]. Two renders
+    /// with the same fingerprint and the same templates give the same page, so an incremental
+    /// rebuild re-renders exactly the pages whose fingerprint changed.
+    pub fn fingerprints(&self) -> HashMap<String, u64> {
+        let site = self.site;
+        let shared: BTreeMap<(&str, Option<&str>), u64> = self
+            .bases
+            .iter()
+            .map(|(key, context)| {
+                let mut json = context.clone().into_json();
+                if let Some(map) = json.as_object_mut() {
+                    map.remove("records");
+                }
+                (*key, hash_json(&json))
+            })
+            .collect();
+        let records: BTreeMap<&str, u64> = site
+            .records
+            .iter()
+            .map(|(id, r)| (id.as_str(), hash_json(&r.by_lang)))
+            .collect();
+        // What `series()` reads: every page's key figures.
+        let figures = {
+            let mut h = Fingerprint::default();
+            for page in &site.pages {
+                (&page.lang, &page.edition, &page.series_key).hash(&mut h);
+                let _ = serde_json::to_writer(&mut h, &page.front.extra.get("figures"));
+            }
+            h.finish()
+        };
+        let mut all = site
+            .pages
+            .par_iter()
+            .map(|page| {
+                let template = view::template_for(page);
+                let reads = self.templates.record_reads(&template);
+                let mut h = Fingerprint::default();
+                template.hash(&mut h);
+                shared
+                    .get(&(page.lang.as_str(), page.edition.as_deref()))
+                    .hash(&mut h);
+                page.root().hash(&mut h);
+                for (id, hash) in &records {
+                    if reads.reads(id) {
+                        (id, hash).hash(&mut h);
+                    }
+                }
+                // A record named in `reads` that does not exist reads as missing.
+                for id in reads
+                    .ids
+                    .iter()
+                    .filter(|id| !records.contains_key(id.as_str()))
+                {
+                    (id, 0u8).hash(&mut h);
+                }
+                if reads.series {
+                    figures.hash(&mut h);
+                }
+                let _ = serde_json::to_writer(&mut h, &PageView::new(site, page, true));
+                (page.url.clone(), h.finish())
+            })
+            .collect::<HashMap<String, u64>>();
+        // The print page of a language shows every page of it and may read every record: its
+        // fingerprint is made of theirs.
+        if self.templates.has("print.html") {
+            for (key, shared) in &shared {
+                let mut h = Fingerprint::default();
+                shared.hash(&mut h);
+                records.hash(&mut h);
+                figures.hash(&mut h);
+                for page in site.pages_in(key.0) {
+                    all.get(&page.url).hash(&mut h);
+                }
+                all.insert(print_path(key.0, key.1), h.finish());
+            }
+        }
+        all
+    }
+
     /// The pages no content file makes: the language chooser and, when the theme has them, the
     /// print page and the 404 page of each language.
     pub fn generated(&self, diags: &mut Diagnostics) -> Vec<RenderedPage> {
+        self.generated_where(|_| true, diags)
+    }
+
+    /// [`generated`](Self::generated), with only the print pages whose path `print` picks.
+    pub fn generated_where(
+        &self,
+        print: impl Fn(&str) -> bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<RenderedPage> {
         let (site, templates) = (self.site, &self.templates);
         let mut out = Vec::new();
         let latest = site.config.editions.as_ref().map(|e| e.latest.as_str());
         if templates.has("print.html") {
-            for (&(lang, edition), base) in &self.bases {
+            for (&(lang, edition), base) in self
+                .bases
+                .iter()
+                .filter(|((lang, edition), _)| print(&print_path(lang, *edition)))
+            {
                 match render_print(site, templates, lang, edition, base) {
                     Ok(page) => out.push(page),
                     Err(d) => diags.push(d),
@@ -191,6 +312,45 @@ impl<'a> Renderer<'a> {
         }
         out
     }
+}
+
+/// Every record in every language, for `record()`.
+fn records_by_language(site: &Site) -> templates::RecordsByLanguage {
+    site.records
+        .iter()
+        .map(|(id, r)| (id.clone(), r.by_lang.clone()))
+        .collect()
+}
+
+/// A hash of render inputs, fed by their JSON (in memory only: never written anywhere).
+#[derive(Default)]
+struct Fingerprint(std::collections::hash_map::DefaultHasher);
+
+impl Hasher for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+impl std::io::Write for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        Hasher::write(self, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json(value: &impl Serialize) -> u64 {
+    let mut h = Fingerprint::default();
+    let _ = serde_json::to_writer(&mut h, value);
+    h.finish()
 }
 
 /// A page names a template that does not exist: point at its `template` line.

@@ -1,11 +1,12 @@
 //! Loading templates: built-in defaults, overridden by the theme's, overridden by the site's own
 //! `templates/`; and turning Tera's errors into located diagnostics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as _;
 use std::path::Path;
 use std::sync::Arc;
 
+use tera::ast::{Expr, ExprVal, Node};
 use tera::{Context, Tera};
 
 use super::strings::{Strings, TranslateFunction};
@@ -30,6 +31,39 @@ pub type RecordsByLanguage = BTreeMap<String, BTreeMap<String, serde_json::Value
 /// term beside its translation. `records` in the context holds the page's language only. In a
 /// series, `edition="2020"` reads the record of that edition (`record(id, lang, edition=…)`).
 struct RecordFunction(Arc<RecordsByLanguage>);
+
+/// The records a template may read besides `page.records` (which is part of the page): through
+/// the `records` global and the `record()` function, in the template itself, its parents and what
+/// it includes or imports. Found from the parsed templates: a literal id (`records.projects`,
+/// `records["glossary/common"]`, `record(id="projects", …)`) is that record; any other use
+/// (`records[id]`, a loop over `records`, `record(id=id)`) counts as reading every record.
+/// Incremental rebuilds use it to re-render exactly the pages that read an edited record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordReads {
+    pub all: bool,
+    /// Ids as templates name them: within an edition, without the edition's folder.
+    pub ids: BTreeSet<String>,
+    /// Whether it calls `series()`, which reads the key figures of pages across editions.
+    pub series: bool,
+}
+
+impl RecordReads {
+    /// Whether a page rendered with this template may show record `id` (its full id: in a
+    /// series of editions `2021/projects` is read as `projects`).
+    pub fn reads(&self, id: &str) -> bool {
+        self.all
+            || self.ids.contains(id)
+            || id
+                .match_indices('/')
+                .any(|(at, _)| self.ids.contains(&id[at + 1..]))
+    }
+
+    fn add(&mut self, other: &RecordReads) {
+        self.all |= other.all;
+        self.series |= other.series;
+        self.ids.extend(other.ids.iter().cloned());
+    }
+}
 
 impl tera::Function for RecordFunction {
     fn call(
@@ -66,6 +100,8 @@ pub struct Templates {
     /// What loading skipped with a warning (editor leftovers in `templates/`), for the caller to
     /// report: a warning is never dropped.
     pub warnings: Vec<Diagnostic>,
+    /// Name → the records it reads (with its parents, includes and imports).
+    reads: BTreeMap<String, RecordReads>,
 }
 
 impl Templates {
@@ -147,6 +183,10 @@ impl Templates {
         tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
         tera.register_function("series", super::series::SeriesFunction(figures));
+        let reads = sources
+            .keys()
+            .map(|name| (name.clone(), closure_reads(&tera, name)))
+            .collect();
         let by_lang = languages
             .iter()
             .map(|lang| {
@@ -165,6 +205,29 @@ impl Templates {
             by_lang,
             sources,
             warnings,
+            reads,
+        })
+    }
+
+    /// Replaces what `record()` and `series()` read (a renderer over another version of the
+    /// site: an incremental rebuild).
+    pub fn set_site_data(
+        &mut self,
+        records: Arc<RecordsByLanguage>,
+        figures: Arc<super::series::Figures>,
+    ) {
+        for tera in self.by_lang.values_mut() {
+            tera.register_function("record", RecordFunction(records.clone()));
+            tera.register_function("series", super::series::SeriesFunction(figures.clone()));
+        }
+    }
+
+    /// The records a page rendered with template `name` may read besides its own `records`.
+    pub fn record_reads(&self, name: &str) -> RecordReads {
+        self.reads.get(name).cloned().unwrap_or(RecordReads {
+            all: true,
+            ids: BTreeSet::new(),
+            series: true,
         })
     }
 
@@ -232,6 +295,186 @@ impl Templates {
             .unwrap_or(name);
         let (shown, text) = &self.sources[named];
         (shown, text)
+    }
+}
+
+/// What template `name` reads of the records, with everything it extends, includes or imports.
+fn closure_reads(tera: &Tera, name: &str) -> RecordReads {
+    let mut reads = RecordReads::default();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![name.to_string()];
+    while let Some(next) = todo.pop() {
+        if !seen.insert(next.clone()) {
+            continue;
+        }
+        let Ok(template) = tera.get_template(&next) else {
+            // Unknown here means unknown to Tera too: rendering reports it.
+            continue;
+        };
+        todo.extend(template.parents.iter().cloned());
+        todo.extend(template.imported_macro_files.iter().map(|(f, _)| f.clone()));
+        let mut found = Found::default();
+        found.nodes(&template.ast, false);
+        reads.add(&found.reads);
+        todo.extend(found.includes);
+    }
+    reads
+}
+
+/// Reads and includes found in one template's syntax tree.
+#[derive(Default)]
+struct Found {
+    reads: RecordReads,
+    includes: Vec<String>,
+}
+
+impl Found {
+    /// `in_macro`: macros see only their arguments, so `records` there is not the global.
+    fn nodes(&mut self, nodes: &[Node], in_macro: bool) {
+        for node in nodes {
+            match node {
+                Node::VariableBlock(_, e) => self.expr(e, in_macro),
+                Node::MacroDefinition(_, m, _) => {
+                    for default in m.args.values().flatten() {
+                        self.expr(default, true);
+                    }
+                    self.nodes(&m.body, true);
+                }
+                Node::Include(_, names, _) => self.includes.extend(names.iter().cloned()),
+                Node::Set(_, set) => self.expr(&set.value, in_macro),
+                Node::FilterSection(_, section, _) => {
+                    self.args(&section.filter.args, in_macro);
+                    self.nodes(&section.body, in_macro);
+                }
+                Node::Block(_, block, _) => self.nodes(&block.body, in_macro),
+                Node::Forloop(_, l, _) => {
+                    self.expr(&l.container, in_macro);
+                    self.nodes(&l.body, in_macro);
+                    if let Some(body) = &l.empty_body {
+                        self.nodes(body, in_macro);
+                    }
+                }
+                Node::If(i, _) => {
+                    for (_, condition, body) in &i.conditions {
+                        self.expr(condition, in_macro);
+                        self.nodes(body, in_macro);
+                    }
+                    if let Some((_, body)) = &i.otherwise {
+                        self.nodes(body, in_macro);
+                    }
+                }
+                Node::Super
+                | Node::Text(_)
+                | Node::Extends(..)
+                | Node::ImportMacro(..)
+                | Node::Raw(..)
+                | Node::Break(_)
+                | Node::Continue(_)
+                | Node::Comment(..) => {}
+            }
+        }
+    }
+
+    fn args(&mut self, args: &std::collections::HashMap<String, Expr>, in_macro: bool) {
+        for e in args.values() {
+            self.expr(e, in_macro);
+        }
+    }
+
+    fn expr(&mut self, e: &Expr, in_macro: bool) {
+        for filter in &e.filters {
+            self.args(&filter.args, in_macro);
+        }
+        self.val(&e.val, in_macro);
+    }
+
+    fn val(&mut self, v: &ExprVal, in_macro: bool) {
+        match v {
+            ExprVal::Ident(ident) if !in_macro => self.ident(ident),
+            ExprVal::Test(test) => {
+                if !in_macro {
+                    self.ident(&test.ident);
+                }
+                for e in &test.args {
+                    self.expr(e, in_macro);
+                }
+            }
+            ExprVal::Math(m) => {
+                self.expr(&m.lhs, in_macro);
+                self.expr(&m.rhs, in_macro);
+            }
+            ExprVal::Logic(l) => {
+                self.expr(&l.lhs, in_macro);
+                self.expr(&l.rhs, in_macro);
+            }
+            ExprVal::In(i) => {
+                self.expr(&i.lhs, in_macro);
+                self.expr(&i.rhs, in_macro);
+            }
+            ExprVal::MacroCall(call) => self.args(&call.args, in_macro),
+            ExprVal::FunctionCall(call) => {
+                self.reads.series |= call.name == "series";
+                if call.name == "record" {
+                    match call.args.get("id") {
+                        Some(Expr {
+                            val: ExprVal::String(id),
+                            filters,
+                            ..
+                        }) if filters.is_empty() => {
+                            self.reads.ids.insert(id.clone());
+                        }
+                        _ => self.reads.all = true,
+                    }
+                }
+                self.args(&call.args, in_macro);
+            }
+            ExprVal::Array(items) => {
+                for e in items {
+                    self.expr(e, in_macro);
+                }
+            }
+            ExprVal::StringConcat(concat) => {
+                for v in &concat.values {
+                    self.val(v, in_macro);
+                }
+            }
+            ExprVal::Ident(_)
+            | ExprVal::String(_)
+            | ExprVal::Int(_)
+            | ExprVal::Float(_)
+            | ExprVal::Bool(_) => {}
+        }
+    }
+
+    /// `records.projects.x`, `records["glossary/common"]`: that record; `records`, `records[id]`
+    /// or the whole context: every record.
+    fn ident(&mut self, ident: &str) {
+        if ident.starts_with("__tera_context") {
+            self.reads.all = true;
+            return;
+        }
+        let Some(rest) = ident.strip_prefix("records") else {
+            return;
+        };
+        if let Some(rest) = rest.strip_prefix('.') {
+            let id = rest.split(['.', '[']).next().unwrap_or("");
+            self.reads.ids.insert(id.to_string());
+        } else if let Some(rest) = rest.strip_prefix('[') {
+            let quoted = rest
+                .strip_prefix('"')
+                .map(|r| (r, '"'))
+                .or_else(|| rest.strip_prefix('\'').map(|r| (r, '\'')))
+                .or_else(|| rest.strip_prefix('`').map(|r| (r, '`')));
+            match quoted.and_then(|(r, q)| r.split_once(q)) {
+                Some((id, _)) => {
+                    self.reads.ids.insert(id.to_string());
+                }
+                None => self.reads.all = true,
+            }
+        } else if rest.is_empty() {
+            self.reads.all = true;
+        }
+        // Anything else (`records_shown`) is another variable.
     }
 }
 
@@ -332,6 +575,34 @@ mod tests {
     fn pest_positions_become_offsets() {
         assert_eq!(position("Failed  --> 3:5\n  |"), Some((3, 5)));
         assert_eq!(offset_of("ab\ncd\nxyz", 3, 2), Some(7));
+    }
+
+    fn reads_of(templates: &[(&str, &str)], name: &str) -> RecordReads {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.to_vec()).unwrap();
+        closure_reads(&tera, name)
+    }
+
+    #[test]
+    fn record_reads_follow_parents_includes_and_literal_ids() {
+        let templates = [
+            ("base.html", "{% block main %}{% endblock main %}{% include \"nav.html\" %}"),
+            ("nav.html", "{% for p in records[\"projects\"].projects %}{{ p.title }}{% endfor %}"),
+            ("m.html", "{% macro list(records) %}{% for r in records %}{{ r }}{% endfor %}{% endmacro list %}"),
+            ("page.html", "{% extends \"base.html\" %}{% import \"m.html\" as m %}{% block main %}{{ m::list(records=page.records) }}{{ records.glossary.title }}{% set r = record(id=\"a/b\", lang=\"en\") %}{{ r.x }}{% endblock main %}"),
+            ("any.html", "{% set id = \"x\" %}{% if records[id] is defined %}{{ records[id].title }}{% endif %}"),
+            ("fn.html", "{% set id = \"x\" %}{% set r = record(id=id, lang=lang) %}{{ r.title }}"),
+            ("none.html", "{{ page.records | length }}{{ records_count }}"),
+        ];
+        let page = reads_of(&templates, "page.html");
+        assert!(!page.all);
+        assert_eq!(
+            page.ids.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["a/b", "glossary", "projects"]
+        );
+        assert!(reads_of(&templates, "any.html").all);
+        assert!(reads_of(&templates, "fn.html").all);
+        assert_eq!(reads_of(&templates, "none.html"), RecordReads::default());
     }
 
     #[test]

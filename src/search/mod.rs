@@ -31,7 +31,7 @@ use crate::parse;
 use crate::site::{Page, Site};
 
 /// One page as search sees it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct SearchPage<'a> {
     /// URL relative to the site root, e.g. `"ja/pharmaceuticals/approvals/index.html"`.
     pub url: &'a str,
@@ -43,7 +43,7 @@ pub struct SearchPage<'a> {
 }
 
 /// The text under one heading; `id` is the heading's anchor (`None`: the top of the page).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Hash, PartialEq)]
 pub struct Section<'a> {
     pub id: Option<Cow<'a, str>>,
     pub heading: Cow<'a, str>,
@@ -56,13 +56,21 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// The index stage: one index per language of the site, under `search/<lang>/`; in a series of
 /// editions one per language and edition, under `search/<lang>/<edition>/`.
 pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
+    build_sets(site, &index_sets(site), diags)
+}
+
+/// Every index of the site: `(language, edition)`.
+pub fn index_sets(site: &Site) -> Vec<(&str, Option<&str>)> {
     let editions = site.editions();
-    let sets: Vec<(&str, Option<&str>)> = site
-        .config
+    site.config
         .languages
         .iter()
         .flat_map(|lang| editions.iter().map(move |&e| (lang.as_str(), e)))
-        .collect();
+        .collect()
+}
+
+/// The indexes of `sets` only (`serve` rebuilds those whose [`inputs_hash`] changed).
+pub fn build_sets(site: &Site, sets: &[(&str, Option<&str>)], diags: &mut Diagnostics) -> Files {
     let results: Vec<(String, Result<Files, String>)> = sets
         .par_iter()
         .map(|&(lang, edition)| {
@@ -86,6 +94,27 @@ pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
         }
     }
     files
+}
+
+/// A fingerprint of everything the index of `lang` (and `edition`) is made of (pages, their text
+/// and records, glossary aliases, format): equal fingerprints give the same index files.
+pub fn inputs_hash(site: &Site, lang: &str, edition: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (lang, edition).hash(&mut h);
+    pages_of(site, lang, edition).hash(&mut h);
+    // The aliases come from the glossary's records (hashed, not made: making them is the slow part).
+    if let Some(folder) = &site.config.abbreviations {
+        let prefix = format!("{}/", site.record_id(edition, folder));
+        for record in site.records.values().filter(|r| r.id.starts_with(&prefix)) {
+            record.id.hash(&mut h);
+            serde_json::to_string(&record.by_lang)
+                .unwrap_or_default()
+                .hash(&mut h);
+        }
+    }
+    (site.config.search.format == SearchFormat::Elasticlunr).hash(&mut h);
+    h.finish()
 }
 
 /// One index over `pages` in language `lang`, its files named `<prefix>/…`: the sharded index,
