@@ -690,3 +690,74 @@ fn after_a_series_of_edits_the_served_site_equals_a_build_byte_for_byte() {
     assert!(page.contains("/__nenpo/events"));
     assert!(!String::from_utf8_lossy(&served_tree["en/orchards/index.html"]).contains("__nenpo"));
 }
+
+/// The same in a series of editions: a key figure of an older edition, read by `series()` on
+/// the newer ones; a record of one edition; the glossary whose abbreviations are marked up in the
+/// pages of its edition.
+#[test]
+fn in_a_series_of_editions_incremental_rebuilds_equal_a_build() {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/editions"),
+        root,
+    );
+    let served = Served::start(root);
+    settle();
+    let rebuilt = || {
+        let line = served.line_with("Rebuilt in ", Duration::from_secs(10));
+        assert!(line.contains("(re-rendered "), "not incremental: {line}");
+    };
+    edit(
+        root,
+        "content/2020/activities/_index.en.md",
+        "value = \"1,240\"",
+        "value = \"1,250\"",
+    );
+    rebuilt();
+    edit(
+        root,
+        "content/2021/activities/nights.toml",
+        "visitors = 690",
+        "visitors = 695",
+    );
+    rebuilt();
+    edit(
+        root,
+        "content/2021/glossary/terms.toml",
+        "abbr = { ja = \"LHS\", en = \"LHS\" }",
+        "abbr = { ja = \"SSLS\", en = \"SSLS\" }",
+    );
+    rebuilt();
+
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("site");
+    let status = run(root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let (served_tree, built_tree) = (tree(&served.output), tree(&out));
+    assert_eq!(
+        served_tree.keys().collect::<Vec<_>>(),
+        built_tree.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built_tree {
+        assert!(
+            served_tree[path] == *bytes,
+            "{path} differs from the build's"
+        );
+    }
+}
