@@ -54,7 +54,7 @@ pub struct Memory {
 /// What [`Memory::rebuild`] did.
 pub enum Rebuilt {
     /// The served folder is up to date.
-    Done(Summary),
+    Done(Box<Summary>),
     /// The change needs a full build; nothing was written. The reason, for the terminal.
     NeedsFull(String),
 }
@@ -234,7 +234,7 @@ impl Memory {
         self.site = site;
         self.fingerprints = fingerprints;
         self.search = search;
-        Ok(Rebuilt::Done(summary))
+        Ok(Rebuilt::Done(Box::new(summary)))
     }
 
     /// Reads an edited page or record again into `sources`; `Err` says why a full build is needed.

@@ -367,7 +367,7 @@ impl Serve {
         let mut result = None;
         if let (Some(memory), false) = (self.memory.as_mut(), pending.is_empty()) {
             match memory.rebuild(&pending) {
-                Ok(Rebuilt::Done(summary)) => result = Some(Ok(summary)),
+                Ok(Rebuilt::Done(summary)) => result = Some(Ok(*summary)),
                 Ok(Rebuilt::NeedsFull(why)) => full = Some(why),
                 Err(diagnostics) => result = Some(Err(diagnostics)),
             }
