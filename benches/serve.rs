@@ -33,26 +33,26 @@ struct Edit {
 const EDITS: [Edit; 4] = [
     Edit {
         name: "page text",
-        file: "content/pharmaceuticals/achievements.en.md",
+        file: "content/{e}pharmaceuticals/achievements.en.md",
         from: "\n+++\n",
         to: |n| format!("\n+++\n\nA sentence added by the benchmark, round {n}.\n"),
-        page: "en/pharmaceuticals/achievements/",
+        page: "en/{e}pharmaceuticals/achievements/",
         shows: |n| format!("A sentence added by the benchmark, round {n}."),
     },
     Edit {
         name: "nav title",
-        file: "content/pharmaceuticals/_index.en.md",
+        file: "content/{e}pharmaceuticals/_index.en.md",
         from: "short_title = \"Pharmaceuticals\"",
         to: |n| format!("short_title = \"Pharmaceuticals {n}\""),
-        page: "en/genome-data/",
+        page: "en/{e}genome-data/",
         shows: |n| format!("Pharmaceuticals {n}<"),
     },
     Edit {
         name: "record",
-        file: "content/projects.toml",
+        file: "content/{e}projects.toml",
         from: "value = \"2,964\"",
         to: |n| format!("value = \"2,964 ({n})\""),
-        page: "en/",
+        page: "en/{e}",
         shows: |n| format!("2,964 ({n})"),
     },
     Edit {
@@ -60,7 +60,7 @@ const EDITS: [Edit; 4] = [
         file: "templates/glossary.html",
         from: "<div class=\"prose\">",
         to: |n| format!("<!-- benchmark round {n} --><div class=\"prose\">"),
-        page: "en/glossary/",
+        page: "en/{e}glossary/",
         shows: |n| format!("<!-- benchmark round {n} -->"),
     },
 ];
@@ -85,12 +85,23 @@ fn main() {
             copy(&from, &site.path().join(part));
         }
     }
+    // In a series of editions the report lies in content/<edition>/ and is served under it.
+    let edition = match std::fs::read_dir(site.path().join("content"))
+        .expect("content/")
+        .flatten()
+        .find(|e| e.path().join("pharmaceuticals").is_dir())
+    {
+        Some(e) => format!("{}/", e.file_name().to_string_lossy()),
+        None => String::new(),
+    };
+    let at = |path: &str| path.replace("{e}", &edition);
     let served = Served::start(site.path());
     let originals: Vec<String> = EDITS
         .iter()
-        .map(|e| std::fs::read_to_string(site.path().join(e.file)).expect("read"))
+        .map(|e| std::fs::read_to_string(site.path().join(at(e.file))).expect("read"))
         .collect();
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); EDITS.len()];
+    let mut reloads: Vec<Vec<Duration>> = vec![Vec::new(); EDITS.len()];
     let mut printed: Vec<String> = vec![String::new(); EDITS.len()];
     for round in 0..=rounds {
         for (i, edit) in EDITS.iter().enumerate() {
@@ -101,32 +112,48 @@ fn main() {
                 edit.file, edit.from
             );
             let shows = (edit.shows)(round);
+            // Open tabs long-poll the events endpoint: it answers when the rebuild is done.
+            let (events, agent) = served.events_after(served.version());
+            let poll = std::thread::spawn(move || {
+                let _ = agent.get(&events).call();
+                Instant::now()
+            });
             let started = Instant::now();
-            std::fs::write(site.path().join(edit.file), text).expect("write the edit");
-            served.wait_for(edit.page, &shows, started);
+            std::fs::write(site.path().join(at(edit.file)), text).expect("write the edit");
+            served.wait_for(&at(edit.page), &shows, started);
             let took = started.elapsed();
+            let reload = poll.join().expect("events") - started;
             printed[i] = served.line_with("Rebuilt in ");
             // Undo the edit, so that every round starts from the report as it is.
-            std::fs::write(site.path().join(edit.file), &originals[i]).expect("undo");
+            std::fs::write(site.path().join(at(edit.file)), &originals[i]).expect("undo");
             served.line_with("Rebuilt in ");
             // Round 0 warms up.
             if round > 0 {
                 times[i].push(took);
+                reloads[i].push(reload);
             }
         }
     }
-    println!("nenpo serve, edit to served page over HTTP, {rounds} rounds (this report):");
-    println!("{:<10} {:>9} {:>9} {:>9}", "edit", "median", "min", "max");
+    println!("nenpo serve on this report, {rounds} rounds: from writing the edit to");
+    println!("  served: the changed page served over HTTP with the change;");
+    println!("  reload: open tabs told to reload (the whole rebuild done, search index included)");
+    println!(
+        "{:<10} {:>13} {:>9} {:>9} {:>13}",
+        "edit", "served median", "min", "max", "reload median"
+    );
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     for (i, edit) in EDITS.iter().enumerate() {
         let t = &mut times[i];
         t.sort();
-        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        let r = &mut reloads[i];
+        r.sort();
         println!(
-            "{:<10} {:>9} {:>9} {:>9}",
+            "{:<10} {:>13} {:>9} {:>9} {:>13}",
             edit.name,
             ms(t[t.len() / 2]),
             ms(t[0]),
-            ms(t[t.len() - 1])
+            ms(t[t.len() - 1]),
+            ms(r[r.len() / 2])
         );
     }
     println!("serve's own report of the last rebuild of each kind:");
@@ -201,6 +228,21 @@ impl Served {
                 Err(_) => panic!("nenpo serve printed no `{needle}` within 30 s"),
             }
         }
+    }
+
+    /// The site's version now (the events endpoint answers at once for an unknown version).
+    fn version(&self) -> u64 {
+        let url = format!("{}__nenpo/events?v=none", self.url);
+        let mut response = self.agent.get(&url).call().expect("GET events");
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(&body).expect("events JSON");
+        json["version"].as_u64().expect("version")
+    }
+
+    /// The long-poll address that answers when the version is no longer `version`.
+    fn events_after(&self, version: u64) -> (String, ureq::Agent) {
+        let url = format!("{}__nenpo/events?v={version}", self.url);
+        (url, self.agent.clone())
     }
 
     /// Polls `page` until it shows `needle`.
