@@ -210,6 +210,11 @@ fn serves_pages_with_the_reload_script_which_build_output_never_has() {
     assert_eq!(status, 200);
     assert!(page.contains("承認事例"), "{page}");
     assert!(page.contains("/__nenpo/events"), "{page}");
+    // Only served pages carry the policy that lets the inline reload script run.
+    assert!(
+        page.contains("script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'"),
+        "{page}"
+    );
     // A folder without its slash is redirected, so that relative links work.
     let (status, page) = served.get("/en/reports/approvals");
     assert_eq!(status, 200);
@@ -229,6 +234,16 @@ fn serves_pages_with_the_reload_script_which_build_output_never_has() {
     for entry in walk(built.path()) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         assert!(!text.contains("__nenpo"), "{}", entry.display());
+        if entry.extension().is_some_and(|e| e == "html") {
+            // The built-in templates carry the strict policy, once, before anything it governs.
+            assert_eq!(
+                text.matches("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; base-uri 'none'; form-action 'none'\">").count(),
+                1,
+                "{}",
+                entry.display()
+            );
+            assert!(!text.contains("unsafe-inline"), "{}", entry.display());
+        }
     }
 }
 
