@@ -224,11 +224,11 @@ impl Memory {
                 diags.sort();
                 diags.0
             },
-            removal: None,
             incremental: Some(crate::Incremental {
                 rendered: rendered.len(),
                 written: patch.written(),
             }),
+            removal: Some(patch.finish()),
         };
         self.sources = sources;
         self.site = site;

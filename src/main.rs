@@ -60,10 +60,13 @@ enum Command {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, short, value_name = "N", default_value_t = 0)]
         port: u16,
-        /// Folder for the served site (never public/: served pages carry the live-reload script).
+        /// Folder for the served site (never public/, which stays what you published).
         /// By default a temporary folder, removed when serve stops.
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Print the time each stage of each (re)build took
+        #[arg(long)]
+        timings: bool,
     },
     /// Start a new site: write a starter report into DIR (new or empty) that builds at once.
     Init {
@@ -170,6 +173,7 @@ fn main() -> ExitCode {
             common,
             port,
             output,
+            timings,
         } => {
             if let Some(out) = &output {
                 let out = if out.is_absolute() {
@@ -181,7 +185,7 @@ fn main() -> ExitCode {
                     return refuse(&refused);
                 }
             }
-            serve(common.options(), port, output)
+            serve(common.options(), port, output, timings)
         }
         Command::Init { dir, languages } => init(&dir, &languages),
         Command::New {
@@ -294,7 +298,7 @@ fn tally(diags: &[Diagnostic]) -> String {
     text
 }
 
-fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
+fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>, timings: bool) -> ExitCode {
     let color = color();
     let server = match Serve::bind(ServeOptions {
         build,
@@ -322,6 +326,11 @@ fn serve(build: BuildOptions, port: u16, output: Option<PathBuf>) -> ExitCode {
             full,
         } => {
             print_all(&summary.warnings, color);
+            if timings {
+                for (stage, took) in &summary.timings {
+                    eprintln!("{stage:>12}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             if changed.is_empty() {
                 println!("{}", summary.line(None).replacen("Checked", "Built", 1));
             } else {

@@ -237,7 +237,13 @@ impl<'a> Stream<'a> {
 pub struct Patch {
     out: PathBuf,
     written: usize,
-    _lock: File,
+    /// Where the replaced versions are kept (linked) until [`finish`](Self::finish): freeing a
+    /// file's blocks is slow on some disks, and is done after the new files are in place.
+    trash: Option<PathBuf>,
+    /// The name a trash folder gets, beside the output: a staging folder's, so that a build
+    /// removes one left by a killed `serve`.
+    trash_prefix: (PathBuf, String),
+    lock: Option<File>,
 }
 
 impl Patch {
@@ -264,7 +270,9 @@ impl Patch {
         Ok(Patch {
             out: out.to_path_buf(),
             written: 0,
-            _lock: lock,
+            trash: None,
+            trash_prefix: (parent.to_path_buf(), format!(".{name}.nenpo-tmp-")),
+            lock: Some(lock),
         })
     }
 
@@ -288,6 +296,15 @@ impl Patch {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let fresh = dir.join(format!(".{name}.nenpo-new-{}", std::process::id()));
+        // The old version is kept by a link in the trash, so that the rename does not wait for
+        // its blocks to be freed.
+        if self.trash.is_none() {
+            let (parent, prefix) = &self.trash_prefix;
+            self.trash = unique_dir(parent, prefix).ok();
+        }
+        if let Some(trash) = &self.trash {
+            let _ = std::fs::hard_link(&target, trash.join(self.written.to_string()));
+        }
         let done = std::fs::write(&fresh, bytes).and_then(|()| std::fs::rename(&fresh, &target));
         if let Err(e) = done {
             let _ = std::fs::remove_file(&fresh);
@@ -300,6 +317,42 @@ impl Patch {
     /// How many files were written.
     pub fn written(&self) -> usize {
         self.written
+    }
+
+    /// Ends the patch: the replaced versions are removed in a thread of their own, under the
+    /// output's lock, like the previous site after a full build.
+    pub fn finish(mut self) -> Removal {
+        let old = self.trash.take().unwrap_or_default();
+        let lock = self.lock.take();
+        let started = std::time::Instant::now();
+        let (thread, done) = if old.as_os_str().is_empty() {
+            (None, None)
+        } else {
+            let path = old.clone();
+            let thread = std::thread::Builder::new()
+                .name("nenpo-remove-replaced".into())
+                .spawn(move || remove_forcefully(&path))
+                .ok();
+            let done = thread.is_none().then(|| remove_forcefully(&old));
+            (thread, done)
+        };
+        Removal {
+            out: self.out.clone(),
+            old,
+            started,
+            thread,
+            done,
+            _lock: lock,
+        }
+    }
+}
+
+impl Drop for Patch {
+    /// A patch that stops half-way still removes its trash (the lock is held until then).
+    fn drop(&mut self) {
+        if let Some(trash) = self.trash.take() {
+            let _ = remove_forcefully(&trash);
+        }
     }
 }
 
@@ -1096,8 +1149,16 @@ mod tests {
         assert!(patch.file("a/x.html", b"new").unwrap());
         assert!(!patch.file("y.html", b"same").unwrap());
         assert_eq!(patch.written(), 1);
-        drop(patch);
+        let (_, warning) = patch.finish().wait();
+        assert!(warning.is_none());
         assert_eq!(io::read_to_string(held).unwrap(), "old");
+        // The replaced version was kept beside the output until the patch ended, then removed.
+        let beside: Vec<String> = std::fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".nenpo-cache")
+            .collect();
+        assert_eq!(beside, ["public"]);
         assert_eq!(
             tree_of(&out),
             [
