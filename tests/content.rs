@@ -119,7 +119,7 @@ fn figures(value: &toml::Value, key: &str, out: &mut Vec<(String, String)>) {
 fn every_figure_in_the_records_appears_in_the_seed() {
     let known = seed_numbers();
     let mut drifted = Vec::new();
-    let records = files(&repo().join("content"), ".toml");
+    let records = files(&repo().join("content/2021"), ".toml");
     assert!(records.len() > 20, "the report's records are in content/");
     for path in records {
         let value: toml::Value = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -160,7 +160,7 @@ struct Part {
 
 #[test]
 fn every_seed_part_in_the_coverage_map_has_content_in_both_languages() {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     let seed_lines = seed().lines().count();
     let maps = files(&repo().join("seeds/coverage"), ".toml");
     assert!(
@@ -241,7 +241,7 @@ fn has_both_languages(value: &toml::Value) -> bool {
 
 #[test]
 fn every_page_and_record_names_its_source_pages() {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     let mut unnamed = Vec::new();
     for path in files(&content, ".md") {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -293,9 +293,9 @@ struct Repair {
 fn every_recorded_repair_quotes_the_seed_and_is_used_in_the_content() {
     let seed = seed();
     let lines: Vec<&str> = seed.lines().collect();
-    let japanese: String = files(&repo().join("content"), ".ja.md")
+    let japanese: String = files(&repo().join("content/2021"), ".ja.md")
         .into_iter()
-        .chain(files(&repo().join("content"), ".toml"))
+        .chain(files(&repo().join("content/2021"), ".toml"))
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect::<Vec<_>>()
         .join("\n");
@@ -369,7 +369,7 @@ fn plain_english(text: &str) -> String {
 
 #[test]
 fn glossary_terms_are_translated_the_same_way_on_every_page() {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     let mut terms = Vec::new();
     let mut english_of: BTreeMap<String, String> = BTreeMap::new();
     for path in files(&content.join("glossary"), ".toml") {
@@ -493,7 +493,7 @@ fn without_addresses(body: &str) -> String {
 
 /// Every page file and record file of one language, with its texts in that language.
 fn content_texts(lang: &str) -> Vec<(PathBuf, String)> {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     let mut out = Vec::new();
     for path in files(&content, &format!(".{lang}.md"))
         .into_iter()
@@ -640,7 +640,7 @@ fn program_supervisors_and_officers_are_written_one_way() {
 
 #[test]
 fn every_page_title_is_unique_in_its_language() {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     for lang in ["ja", "en"] {
         let mut by_title: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for path in files(&content, &format!(".{lang}.md")) {
@@ -692,7 +692,7 @@ fn no_half_width_katakana_radicals_or_full_width_latin_remain() {
         assert!(in_seed.contains(&c), "the check finds {c} in the seed");
     }
     let mut found = Vec::new();
-    for path in files(&repo().join("content"), "") {
+    for path in files(&repo().join("content/2021"), "") {
         let name = path.to_string_lossy();
         if !(name.ends_with(".md") || name.ends_with(".toml")) {
             continue;
@@ -713,7 +713,7 @@ fn no_half_width_katakana_radicals_or_full_width_latin_remain() {
 /// prints them in running text (中沢洋三教授, 外園千恵).
 #[test]
 fn japanese_personal_names_are_written_without_a_space() {
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     let mut spaced = Vec::new();
     let mut people = 0;
     for path in files(&content, ".toml") {
@@ -801,7 +801,7 @@ fn no_passage_is_given_twice() {
         .map(|n| n.ja.as_str())
         .collect();
     long_names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    let content = repo().join("content");
+    let content = repo().join("content/2021");
     // Every run of REPEAT characters on the pages that are not summaries → the page it is on.
     let mut across: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut twice = BTreeSet::new();
@@ -963,7 +963,7 @@ fn english_names_are_listed_with_their_sources_and_used() {
     }
     // The six projects carry exactly these names in the project list.
     let projects: toml::Value =
-        toml::from_str(&std::fs::read_to_string(repo().join("content/projects.toml")).unwrap())
+        toml::from_str(&std::fs::read_to_string(repo().join("content/2021/projects.toml")).unwrap())
             .unwrap();
     let listed: Vec<(String, String)> = projects["projects"]
         .as_array()
@@ -984,7 +984,7 @@ fn english_names_are_listed_with_their_sources_and_used() {
         .collect();
     assert_eq!(
         listed, named,
-        "content/projects.toml and seeds/names.toml name the six projects alike"
+        "content/2021/projects.toml and seeds/names.toml name the six projects alike"
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

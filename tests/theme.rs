@@ -94,6 +94,10 @@ fn every_page_links_to_its_twins_and_they_link_back() {
         }
         let html = std::fs::read_to_string(site.join(&path)).unwrap();
         assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+        // A redirect (an alias, the language home of a series) leads to a page that has them.
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
         let links = switch_links(&html);
         for other in languages.iter().filter(|l| **l != lang) {
             let Some(href) = links.get(*other) else {
@@ -157,4 +161,30 @@ fn no_template_or_search_client_branches_on_a_language_code() {
         "branches on a language code:\n{}",
         found.join("\n")
     );
+}
+
+/// The report is edition 2021 of its series: every page it had before (`ja/x/index.html`) is still
+/// there, as a redirect to the page's address in the edition (`ja/2021/x/index.html`).
+#[test]
+fn every_address_from_before_editions_leads_to_its_page() {
+    let (_tmp, site) = built_report();
+    let mut checked = 0;
+    for path in html_files(&site) {
+        let Some((lang, rest)) = path.split_once('/') else {
+            continue;
+        };
+        let Some(old) = rest.strip_prefix("2021/") else {
+            continue;
+        };
+        let redirect = std::fs::read_to_string(site.join(format!("{lang}/{old}")))
+            .unwrap_or_else(|_| panic!("{lang}/{old} is gone (the page is now at {path})"));
+        let target = resolve(&format!("{lang}/{old}"), {
+            let at = redirect.find("url=").expect("a meta refresh") + 4;
+            &redirect[at..at + redirect[at..].find('"').unwrap()]
+        });
+        assert_eq!(target, path, "{lang}/{old}");
+        assert!(redirect.contains("rel=\"canonical\""), "{lang}/{old}");
+        checked += 1;
+    }
+    assert!(checked >= 112, "{checked} earlier addresses checked");
 }

@@ -45,7 +45,7 @@ const fmt = (x) => x.toFixed(1).padStart(6);
 const browser = await launch();
 const report = { site: SITE, chromium: browser.version(), languages: {} };
 for (const lang of ['ja', 'en']) {
-  const { page, problems } = await openPage(browser, fileUrl(`${lang}/index.html`));
+  const { page, problems } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
   const loadStart = Date.now();
   await page.focus('.search-form__input');
   await page.waitForFunction(() => document.querySelector('.search-form').getAttribute('data-search-state') === 'ready');
@@ -125,7 +125,7 @@ async function transfer() {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const browser = await launch();
   for (const lang of ['ja', 'en']) {
-    const { page, problems } = await openPage(browser, fileUrl(`${lang}/index.html`));
+    const { page, problems } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
     const base = fileUrl('');
     const loaded = [];
     page.on('request', (r) => { if (r.url().startsWith(`${base}/search/`)) loaded.push(join(SITE, r.url().slice(base.length))); });

@@ -19,7 +19,7 @@ const DIR = process.env.EDITIONS_DIR;
 const missing = !DIR || !existsSync(join(DIR, 'index.html'))
   ? (process.env.REQUIRE_SITE ? assert.fail(`no editions site at ${DIR}`) : 'no editions site: set EDITIONS_DIR')
   : false;
-const PAGES = missing ? [] : htmlPages(DIR);
+const PAGES = missing ? [] : htmlPages(DIR, { redirects: true });
 const isRedirect = (path) => readFileSync(join(DIR, path), 'utf8').includes('http-equiv="refresh"');
 const CONTENT = PAGES.filter((p) => !isRedirect(p));
 const url = (path) => pathToFileURL(join(DIR, path)).href;

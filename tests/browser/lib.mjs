@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
  * tests/browser.rs does), a missing site is an error instead.
  */
 export function siteMissing() {
-  for (const f of ['ja/index.html', 'en/index.html', 'search/ja/meta.js', 'search/en/meta.js', 'search.js']) {
+  for (const f of ['ja/2021/index.html', 'en/2021/index.html', 'search/ja/2021/meta.js', 'search/en/2021/meta.js', 'search.js']) {
     if (!existsSync(join(SITE, f))) {
       const message = `${join(SITE, f)} is missing: build the site first (cargo run --release -- build)`;
       if (process.env.REQUIRE_SITE) throw new Error(message);

@@ -36,8 +36,8 @@ before(async () => { if (!missing) { browser = await launch(); await serve(); } 
 after(async () => { await browser?.close(); server?.close(); });
 
 const DEEP = {
-  ja: 'ja/pharmaceuticals/rituximab-systemic-sclerosis/index.html',
-  en: 'en/pharmaceuticals/rituximab-systemic-sclerosis/index.html',
+  ja: 'ja/2021/pharmaceuticals/rituximab-systemic-sclerosis/index.html',
+  en: 'en/2021/pharmaceuticals/rituximab-systemic-sclerosis/index.html',
 };
 
 test('from disk, on a page three levels deep, results point at existing files', { skip: missing }, async () => {
@@ -46,7 +46,7 @@ test('from disk, on a page three levels deep, results point at existing files', 
     const found = await search(page, q);
     assert.ok(found.length > 0, `${lang} ${q}`);
     for (const r of found) {
-      assert.ok(r.href.startsWith(fileUrl(`${lang}/`)), `${r.href} stays in the ${lang} site`);
+      assert.ok(r.href.startsWith(fileUrl(`${lang}/2021/`)), `${r.href} stays in the ${lang} site`);
       assert.ok(existsSync(fileURLToPath(r.page)), `${r.page} exists`);
     }
     assert.deepEqual(problems, []);
@@ -55,7 +55,7 @@ test('from disk, on a page three levels deep, results point at existing files', 
 });
 
 test('result anchors land on a heading of the target page', { skip: missing }, async () => {
-  const { page, problems } = await openPage(browser, fileUrl('ja/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('ja/2021/index.html'));
   const checked = [];
   for (const q of ['強皮症', 'ゲノム', 'ワクチン', '医師主導治験', '抗菌薬']) {
     for (const r of await search(page, q)) {
@@ -74,7 +74,7 @@ test('result anchors land on a heading of the target page', { skip: missing }, a
 
 for (const [name, prefix] of [['at a domain root', '/'], ['under a sub-path', '/annual/report/2021/']]) {
   test(`served over HTTP ${name}`, { skip: missing }, async () => {
-    for (const [path, q] of [['ja/index.html', '強皮症'], [DEEP.en, 'systemic sclerosis']]) {
+    for (const [path, q] of [['ja/2021/index.html', '強皮症'], [DEEP.en, 'systemic sclerosis']]) {
       const { page, problems } = await openPage(browser, `${origin}${prefix}${path}`);
       const found = await search(page, q);
       assert.ok(found.length > 0);

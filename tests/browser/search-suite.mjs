@@ -17,7 +17,7 @@ if (!existsSync(join(SITE, 'ja', 'index.html'))) { console.error(`no site at ${S
 const pct = (a, n) => `${((100 * a) / n).toFixed(0).padStart(3)} %`;
 const browser = await launch();
 for (const lang of ['ja', 'en']) {
-  const { page } = await openPage(browser, fileUrl(`${lang}/index.html`));
+  const { page } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
   const byKind = new Map();
   const misses = [];
   for (const { q, expect, kind = 'exact' } of queries[lang]) {

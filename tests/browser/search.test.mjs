@@ -31,7 +31,7 @@ test('the query suite is large enough and covers every kind of forgiveness', () 
 
 for (const lang of ['ja', 'en']) {
   test(`${lang}: every query finds its page in the top 5, and nonsense finds nothing`, { skip: missing ?? false }, async () => {
-    const { page, problems } = await openPage(browser, fileUrl(`${lang}/index.html`));
+    const { page, problems } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
     const failures = [];
     for (const { q, expect, kind } of queries[lang]) {
       const found = await search(page, q);

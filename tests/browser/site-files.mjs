@@ -5,14 +5,19 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { SITE } from './lib.mjs';
 
-/** Paths (relative to the site root, with "/") of every .html file, sorted. */
-export function htmlPages(root = SITE) {
+/**
+ * Paths (relative to the site root, with "/") of every .html file, sorted; redirect pages (an
+ * alias, a series' language home: a meta refresh and one link) only with `{ redirects: true }`.
+ */
+export function htmlPages(root = SITE, { redirects = false } = {}) {
   const out = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.html')) out.push(relative(root, full).split(sep).join('/'));
+      else if (name.endsWith('.html') && (redirects || !readFileSync(full, 'utf8').includes('http-equiv="refresh"'))) {
+        out.push(relative(root, full).split(sep).join('/'));
+      }
     }
   };
   walk(root);
@@ -20,7 +25,7 @@ export function htmlPages(root = SITE) {
 }
 
 /** The print pages hold the whole report in one file; see budget() below. */
-export const isPrintPage = (path) => /^[a-z]{2}\/print\/index\.html$/.test(path);
+export const isPrintPage = (path) => /^[a-z]{2}\/(?:[^/]+\/)?print\/index\.html$/.test(path);
 
 /**
  * Bytes a page costs a reader: its HTML plus every stylesheet and script it links (the search

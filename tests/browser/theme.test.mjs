@@ -32,8 +32,8 @@ before(async () => { if (!missing) browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('the built site has pages of every kind', { skip: missing }, () => {
-  for (const p of ['index.html', 'ja/index.html', 'en/index.html', 'ja/glossary/index.html', 'ja/print/index.html',
-    'en/print/index.html', 'ja/pharmaceuticals/index.html', 'en/pharmaceuticals/amr-research-themes/index.html']) {
+  for (const p of ['index.html', 'ja/2021/index.html', 'en/2021/index.html', 'ja/2021/glossary/index.html', 'ja/2021/print/index.html',
+    'en/2021/print/index.html', 'ja/2021/pharmaceuticals/index.html', 'en/2021/pharmaceuticals/amr-research-themes/index.html']) {
     assert.ok(PAGES.includes(p), `${p} was built`);
   }
 });
@@ -133,7 +133,7 @@ test('the language chooser offers every language, each marked with its language'
   const problems = [];
   const chooser = readFileSync(join(SITE, 'index.html'), 'utf8');
   for (const lang of ['ja', 'en']) {
-    if (!new RegExp(`<li class="language-card" lang="${lang}">\\s*<a[^>]+href="${lang}/index.html" hreflang="${lang}"`).test(chooser)) {
+    if (!new RegExp(`<li class="language-card" lang="${lang}">\\s*<a[^>]+href="${lang}/2021/index.html" hreflang="${lang}"`).test(chooser)) {
       problems.push(`index.html: no ${lang} choice`);
     }
   }

@@ -57,7 +57,7 @@ test('postings decode and edit distances count one typo as one', () => {
 
 for (const lang of ['ja', 'en']) {
   test(`the client recomputes the built ${lang} index exactly from its text`, async (t) => {
-    const prefix = `search/${lang}`;
+    const prefix = `search/${lang}/2021`;
     if (!existsSync(join(SITE, prefix, 'meta.js'))) {
       if (process.env.REQUIRE_SITE) throw new Error(`no ${SITE}/${prefix}/meta.js`);
       t.skip(`no ${SITE}/${prefix}/meta.js (build the site first)`);

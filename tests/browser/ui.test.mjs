@@ -14,7 +14,7 @@ const rendered = (page, q) => page.waitForFunction(
   (query) => document.querySelector('.search-form')?.getAttribute('data-search-rendered') === query, q);
 
 test('the index loads piece by piece: meta on focus, then what a query needs', { skip: missing }, async () => {
-  const { page, problems } = await openPage(browser, fileUrl('ja/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('ja/2021/index.html'));
   const loaded = [];
   const base = fileUrl('search/');
   page.on('request', (r) => { if (r.url().startsWith(base)) loaded.push(`search/${r.url().slice(base.length)}`); });
@@ -23,11 +23,11 @@ test('the index loads piece by piece: meta on focus, then what a query needs', {
   assert.deepEqual(loaded, [], 'nothing of the index before the reader focuses the box');
   await page.focus('.search-form__input');
   await page.waitForFunction(() => document.querySelector('.search-form').getAttribute('data-search-state') === 'ready');
-  assert.deepEqual(loaded, ['search/ja/meta.js']);
+  assert.deepEqual(loaded, ['search/ja/2021/meta.js']);
   const found = await search(page, '強皮症');
   assert.ok(found.length > 0);
-  const shards = loaded.filter((f) => f.startsWith('search/ja/t/'));
-  const fragments = loaded.filter((f) => f.startsWith('search/ja/f/'));
+  const shards = loaded.filter((f) => f.startsWith('search/ja/2021/t/'));
+  const fragments = loaded.filter((f) => f.startsWith('search/ja/2021/f/'));
   assert.ok(shards.length >= 1 && shards.length <= 3, `term shards: ${shards}`);
   assert.equal(fragments.length, found.length, 'one fragment per result shown');
   assert.equal(await page.locator('script[src*="search/"]').count(), 0, 'index scripts are removed once run');
@@ -36,7 +36,7 @@ test('the index loads piece by piece: meta on focus, then what a query needs', {
 });
 
 test('results appear as the reader types, with highlights and a counted status', { skip: missing }, async () => {
-  const { page, problems } = await openPage(browser, fileUrl('ja/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('ja/2021/index.html'));
   await page.click('.search-form__input');
   await page.keyboard.type('強皮症');
   await rendered(page, '強皮症');
@@ -55,7 +55,7 @@ test('results appear as the reader types, with highlights and a counted status',
 });
 
 test('several words narrow the results', { skip: missing }, async () => {
-  const { page } = await openPage(browser, fileUrl('ja/index.html'));
+  const { page } = await openPage(browser, fileUrl('ja/2021/index.html'));
   const broad = await search(page, 'リツキシマブ');
   const narrow = await search(page, 'リツキシマブ 天疱瘡');
   assert.ok(narrow.length > 0 && narrow.length < broad.length, `${narrow.length} < ${broad.length}`);
@@ -67,7 +67,7 @@ test('several words narrow the results', { skip: missing }, async () => {
 });
 
 test('full-width forms and case fold: ＡＭＥＤ = AMED, ｉＰＳ = iPS', { skip: missing }, async () => {
-  const { page } = await openPage(browser, fileUrl('ja/index.html'));
+  const { page } = await openPage(browser, fileUrl('ja/2021/index.html'));
   for (const [a, b] of [['ＡＭＥＤ', 'AMED'], ['ｉＰＳ', 'iPS'], ['amed', 'AMED']]) {
     const ra = (await search(page, a)).map((r) => r.href);
     const rb = (await search(page, b)).map((r) => r.href);
@@ -78,7 +78,7 @@ test('full-width forms and case fold: ＡＭＥＤ = AMED, ｉＰＳ = iPS', { s
 });
 
 test('English: stemming, case folding and prefix matching while typing', { skip: missing }, async () => {
-  const { page, problems } = await openPage(browser, fileUrl('en/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('en/2021/index.html'));
   await search(page, 'approvals');
   const marks = await page.$$eval('.search-results__mark', (m) => m.map((x) => x.textContent.toLowerCase()));
   assert.ok(marks.includes('approved'), `"approvals" finds and marks "approved": ${marks}`);
@@ -102,7 +102,7 @@ test('English: stemming, case folding and prefix matching while typing', { skip:
 
 test('a helpful message when nothing matches', { skip: missing }, async () => {
   for (const [lang, text] of [['ja', '一致するページはありません'], ['en', 'No pages match']]) {
-    const { page } = await openPage(browser, fileUrl(`${lang}/index.html`));
+    const { page } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
     const found = await search(page, 'qqxqzz');
     assert.equal(found.length, 0);
     const status = await page.textContent('.search-form__status');
@@ -113,7 +113,7 @@ test('a helpful message when nothing matches', { skip: missing }, async () => {
 });
 
 test('keyboard: / focuses, arrows move, Enter opens, Esc clears', { skip: missing }, async () => {
-  const { page, problems } = await openPage(browser, fileUrl('en/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('en/2021/index.html'));
   const active = () => page.evaluate(() => {
     const a = document.activeElement;
     return a.classList.contains('search-form__input') ? 'input' : (a.closest('.search-results') ? `result ${[...document.querySelectorAll('.search-results a')].indexOf(a)}` : a.tagName);
@@ -163,7 +163,7 @@ test('keyboard: / focuses, arrows move, Enter opens, Esc clears', { skip: missin
 
 test('XSS: the query is never inserted as HTML', { skip: missing }, async () => {
   for (const lang of ['ja', 'en']) {
-    const { page, problems } = await openPage(browser, fileUrl(`${lang}/index.html`));
+    const { page, problems } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
     await page.evaluate(() => { window.__xss = 0; window.alert = () => { window.__xss++; }; });
     const scriptsBefore = await page.locator('script').count();
     const imgsBefore = await page.locator('img').count();
@@ -188,7 +188,7 @@ test('XSS: the query is never inserted as HTML', { skip: missing }, async () => 
 
 test('forgiveness: typos, missing words, variants and numbers, each highlighted', { skip: missing }, async () => {
   const marks = (page) => page.$$eval('.search-results__mark', (m) => m.map((x) => x.textContent));
-  const { page, problems } = await openPage(browser, fileUrl('en/index.html'));
+  const { page, problems } = await openPage(browser, fileUrl('en/2021/index.html'));
   // A typo finds the word one edit away, and marks it.
   assert.match((await search(page, 'rituximap'))[0].href, /rituximab/);
   assert.ok((await marks(page)).some((m) => /^rituximab$/i.test(m)), `marks: ${await marks(page)}`);
@@ -207,7 +207,7 @@ test('forgiveness: typos, missing words, variants and numbers, each highlighted'
   await search(page, 'genome a');
   assert.ok((await marks(page)).every((m) => m.toLowerCase() !== 'and' && !/^a\w/i.test(m)), `marks: ${await marks(page)}`);
   await page.close();
-  const ja = await openPage(browser, fileUrl('ja/index.html'));
+  const ja = await openPage(browser, fileUrl('ja/2021/index.html'));
   // Hiragana finds katakana; a name typed with a space finds it written without.
   await search(ja.page, 'じぬつきしまぶ');
   assert.ok((await marks(ja.page)).includes('ジヌツキシマブ'), `marks: ${await marks(ja.page)}`);

@@ -5,7 +5,7 @@
 (function (win) {
   'use strict';
   /* Called by search.js's start(): returns the function it searches with. */
-  win.nenpoWiden = function (form, input, index, search, Index, loader) {
+  win.nenpoWiden = function (form, input, index, search, Index) {
     var box = form.querySelector('input[data-search-editions]');
     if (!box) return function (q) { return search(index, q); };
     var label = box.getAttribute('data-edition-label') || '';
@@ -25,7 +25,7 @@
     return function (q) {
       if (!box.checked) return search(index, q);
       var all = [search(index, q).then(function (f) { return tag(f, label); })].concat(others.map(function (o) {
-        if (!o.index) o.index = new Index(o.prefix, loader);
+        if (!o.index) o.index = new Index(o.prefix, index.load);
         return search(o.index, q).then(function (f) { return tag(f, o.label); });
       }));
       return Promise.all(all).then(function (runs) {

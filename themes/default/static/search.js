@@ -321,8 +321,7 @@
     return out;
   }
 
-  /* One index (a language, or an edition's language): files are loaded through `load(key)`,
-   * which returns a promise of the JSON a file registered, and kept. */
+  /* One index; `load(key)` returns a promise of the JSON a file registered (kept once loaded). */
   function Index(prefix, load) {
     this.prefix = prefix;
     this.load = load;
@@ -576,8 +575,7 @@
     });
   }
 
-  /* The folded text of a chunk as units: its CJK runs, and its words' terms in order (CJK runs
-   * leave a gap), to find phrases: query runs inside text runs, query words in sequence. */
+  /* A chunk's folded text as units (CJK runs; word terms in order, a run leaving a gap). */
   function chunkUnits(text, pipe) {
     var runs = [], words = [];
     scan(text, function (run) { runs.push(run.join('')); words.push('\u0000'); }, function (word) {
@@ -587,8 +585,7 @@
     return { runs: runs, words: words };
   }
 
-  /* How a chunk's text matches the query: hits (query units found) and phrases (CJK runs found
-   * whole, rather than as scattered bigrams; the query's words found in order). */
+  /* How a chunk matches the query: hits (units found), phrases (whole CJK runs, words in order). */
   function chunkMatch(text, q, pipe) {
     var cu = chunkUnits(text, pipe), hits = 0, phrases = 0;
     var wordSet = new Set(cu.words);
@@ -788,8 +785,7 @@
 
   // ---- user interface ----
 
-  /* The messages come from the page (data-msg-*, the site's interface strings: i18n/<lang>.toml),
-     with {n}, {shown} and {q} filled in here. */
+  /* Messages from the page's data-msg-* (i18n/<lang>.toml), with {n}, {shown}, {q} filled in. */
   function messages(form) {
     function text(name) { return form.getAttribute('data-msg-' + name) || ''; }
     function fill(template, values) {
@@ -830,8 +826,8 @@
     var prefix = form.getAttribute('data-search-index') || 'search/' + lang;
     var msg = messages(form);
     var snippetLength = parseInt(form.getAttribute('data-snippet-length'), 10) || 160;
-    var loader = scriptLoader(doc, win, root), index = new Index(prefix, loader);
-    var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, Index, loader) : function (q) { return search(index, q); };
+    var index = new Index(prefix, scriptLoader(doc, win, root));
+    var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, Index) : function (q) { return search(index, q); };
     var ready = false, failed = false, latest = 0;
     form.hidden = false;
 
