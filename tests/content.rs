@@ -962,9 +962,10 @@ fn english_names_are_listed_with_their_sources_and_used() {
         }
     }
     // The six projects carry exactly these names in the project list.
-    let projects: toml::Value =
-        toml::from_str(&std::fs::read_to_string(repo().join("content/2021/projects.toml")).unwrap())
-            .unwrap();
+    let projects: toml::Value = toml::from_str(
+        &std::fs::read_to_string(repo().join("content/2021/projects.toml")).unwrap(),
+    )
+    .unwrap();
     let listed: Vec<(String, String)> = projects["projects"]
         .as_array()
         .unwrap()
