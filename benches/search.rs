@@ -4,7 +4,8 @@
 //! query transfer (`tests/browser/bench-search.mjs --transfer`: the client, meta, shards and
 //! fragments each query loads, raw and gzipped).
 //!
-//! Run: `cargo bench --bench search` (or `cargo bench --bench search -- 1000` for one size).
+//! Run: `cargo bench --bench search` (or `cargo bench --bench search -- 1000` for one size;
+//! `--no-transfer` leaves the browser out, to time the index stage alone).
 //! The transfer needs the browser tests' packages (`npm ci --prefix tests/browser`) and Chromium.
 
 #[path = "synthetic/mod.rs"]
@@ -118,6 +119,9 @@ fn main() {
                 "  {lang}: index {:.1} MB in {files} files",
                 bytes as f64 / 1e6
             );
+        }
+        if std::env::args().any(|a| a == "--no-transfer") {
+            continue;
         }
         let status = Command::new("node")
             .arg(repo.join("tests/browser/bench-search.mjs"))

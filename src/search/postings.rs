@@ -103,8 +103,22 @@ pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
             page += 1;
         }
     }
-    terms.sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
+    terms.sort_unstable_by(|a, b| utf16_cmp(&a.text, &b.text));
     Postings { terms }
+}
+
+/// `a` and `b` in the order of their UTF-16 code units, comparing as UTF-16 only from the first
+/// character where they differ (the common prefix is compared as bytes).
+pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let mut same = a
+        .bytes()
+        .zip(b.bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !a.is_char_boundary(same) {
+        same -= 1;
+    }
+    a[same..].encode_utf16().cmp(b[same..].encode_utf16())
 }
 
 fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
@@ -222,6 +236,23 @@ mod tests {
         assert_eq!(weight(&[1, 0, 0, 0], &[1, 0, 0, 0]), 400);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 400]), 5);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 1_000_000]), 1);
+    }
+
+    #[test]
+    fn the_utf16_order_agrees_with_comparing_every_code_unit() {
+        let words = [
+            "", "a", "ab", "abc", "b", "\u{FA0E}", "𠮷", "a\u{FA0E}", "a𠮷", "𠮷a", "\u{FFFF}", "\u{E000}",
+            "日本", "日本語", "日", "é", "e",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    utf16_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

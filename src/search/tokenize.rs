@@ -2,6 +2,8 @@
 //! `tokenize` in `themes/*/static/search.js` (`tests/browser/tokenizer.test.mjs` proves it on the
 //! golden fixture and on every page of the built index).
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Name of the tokenizer, written into every index so that a client refuses an index it does not
@@ -31,28 +33,28 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// [`tokenize`], handing each token to `emit` instead of collecting them.
 pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
     let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
+    let s: &str = &folded;
+    let char_at = |i: usize| s.get(i..).and_then(|rest| rest.chars().next());
+    // A CJK run after folding, and a word that had characters dropped from it.
+    let mut run = String::new();
     let mut token = String::new();
-    let mut run: Vec<char> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(c) = char_at(i) {
         if is_cjk(c) {
             run.clear();
-            while i < chars.len() {
-                let c = chars[i];
+            while let Some(c) = char_at(i) {
                 if is_cjk(c) {
                     if let Some(k) = fold_kana(c) {
                         run.push(k);
                     }
-                    i += 1;
+                    i += c.len_utf8();
                 } else if is_joiner(c) {
                     // Joiners inside a name: skip them when CJK text follows.
                     let mut j = i;
-                    while j < chars.len() && is_joiner(chars[j]) {
-                        j += 1;
+                    while let Some(d) = char_at(j).filter(|&d| is_joiner(d)) {
+                        j += d.len_utf8();
                     }
-                    if j < chars.len() && is_cjk(chars[j]) {
+                    if char_at(j).is_some_and(is_cjk) {
                         i = j;
                     } else {
                         break;
@@ -61,52 +63,76 @@ pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
                     break;
                 }
             }
-            for pair in run.windows(2) {
-                token.clear();
-                token.push(pair[0]);
-                token.push(pair[1]);
-                emit(&token);
+            // Bigrams, then the last character alone: slices of the run.
+            let mut previous: Option<usize> = None;
+            for (at, ch) in run.char_indices() {
+                if let Some(p) = previous {
+                    emit(&run[p..at + ch.len_utf8()]);
+                }
+                previous = Some(at);
             }
-            if let Some(&last) = run.last() {
-                token.clear();
-                token.push(last);
-                emit(&token);
+            if let Some(p) = previous {
+                emit(&run[p..]);
             }
         } else if is_word(c) {
-            token.clear();
-            while i < chars.len() {
-                let c = chars[i];
-                let next_is = |f: fn(char) -> bool| i + 1 < chars.len() && f(chars[i + 1]);
-                // Dropped inside a word: an apostrophe between letters, a comma between digits.
-                let dropped = (is_apostrophe(c) && next_is(is_word))
-                    || (c == ','
-                        && token.ends_with(|p: char| p.is_ascii_digit())
-                        && next_is(|n| n.is_ascii_digit()));
+            // The word is a slice of the text unless a character was dropped from it.
+            let start = i;
+            let mut copied = false;
+            while let Some(c) = char_at(i) {
+                let next = char_at(i + c.len_utf8());
                 if is_word(c) {
-                    token.push(c);
-                } else if !dropped {
-                    break;
+                    if copied {
+                        token.push(c);
+                    }
+                } else {
+                    // Dropped inside a word: an apostrophe between letters, a comma between digits.
+                    let previous_is_digit = if copied {
+                        token.ends_with(|p: char| p.is_ascii_digit())
+                    } else {
+                        s[start..i].ends_with(|p: char| p.is_ascii_digit())
+                    };
+                    let dropped = (is_apostrophe(c) && next.is_some_and(is_word))
+                        || (c == ','
+                            && previous_is_digit
+                            && next.is_some_and(|n| n.is_ascii_digit()));
+                    if !dropped {
+                        break;
+                    }
+                    if !copied {
+                        token.clear();
+                        token.push_str(&s[start..i]);
+                        copied = true;
+                    }
                 }
-                i += 1;
+                i += c.len_utf8();
             }
-            emit(&token);
+            emit(if copied { &token } else { &s[start..i] });
         } else {
-            i += 1;
+            i += c.len_utf8();
         }
     }
 }
 
-/// NFKC, then lower-case (skipping the normalization where it would change nothing).
-pub fn fold(text: &str) -> String {
+/// NFKC, then lower-case (skipping the normalization where it would change nothing, and the
+/// copy where nothing changes at all).
+pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
-        text.to_ascii_lowercase()
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        }
     } else if text.chars().all(|c| c.is_ascii() || is_nfkc_stable_cjk(c)) {
         // Japanese text is mostly characters that NFKC and lower-casing leave as they are.
-        text.chars().map(|c| c.to_ascii_lowercase()).collect()
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.chars().map(|c| c.to_ascii_lowercase()).collect())
+        } else {
+            Cow::Borrowed(text)
+        }
     } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.to_lowercase()
+        Cow::Owned(text.to_lowercase())
     } else {
-        text.nfkc().collect::<String>().to_lowercase()
+        Cow::Owned(text.nfkc().collect::<String>().to_lowercase())
     }
 }
 
