@@ -28,6 +28,8 @@ pub struct Page {
     /// What the same page is called in every edition: front matter `series_key`, else `path`.
     pub series_key: String,
     pub file: String,
+    /// The content file's text; once the model is built, only its front matter (the first
+    /// `body_offset` bytes): the body lives on as `content` and `plain_text`.
     pub text: Arc<str>,
     pub is_section: bool,
     pub front: FrontMatter,
@@ -537,7 +539,7 @@ pub fn build_reusing(
         .collect();
     diags.extend(problems);
 
-    let site = Site {
+    let mut site = Site {
         config,
         pages,
         records,
@@ -547,6 +549,13 @@ pub fn build_reusing(
         series,
     };
     check_anchors(&site, diags);
+    // Every check that points into a page's body is done, and the body is in `content` and
+    // `plain_text`: keep only the front matter, which later messages point into.
+    for page in &mut site.pages {
+        if page.text.len() > page.body_offset {
+            page.text = Arc::from(&page.text[..page.body_offset]);
+        }
+    }
     site
 }
 

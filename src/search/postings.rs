@@ -110,11 +110,7 @@ pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
 /// `a` and `b` in the order of their UTF-16 code units, comparing as UTF-16 only from the first
 /// character where they differ (the common prefix is compared as bytes).
 pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let mut same = a
-        .bytes()
-        .zip(b.bytes())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let mut same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     while !a.is_char_boundary(same) {
         same -= 1;
     }
@@ -241,8 +237,23 @@ mod tests {
     #[test]
     fn the_utf16_order_agrees_with_comparing_every_code_unit() {
         let words = [
-            "", "a", "ab", "abc", "b", "\u{FA0E}", "𠮷", "a\u{FA0E}", "a𠮷", "𠮷a", "\u{FFFF}", "\u{E000}",
-            "日本", "日本語", "日", "é", "e",
+            "",
+            "a",
+            "ab",
+            "abc",
+            "b",
+            "\u{FA0E}",
+            "𠮷",
+            "a\u{FA0E}",
+            "a𠮷",
+            "𠮷a",
+            "\u{FFFF}",
+            "\u{E000}",
+            "日本",
+            "日本語",
+            "日",
+            "é",
+            "e",
         ];
         for a in words {
             for b in words {
