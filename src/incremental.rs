@@ -229,6 +229,8 @@ impl Memory {
                 written: patch.written(),
             }),
             removal: Some(patch.finish()),
+            // `serve` never prints; its pages do not link to a PDF.
+            pdfs: Vec::new(),
         };
         self.sources = sources;
         self.site = site;

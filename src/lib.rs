@@ -15,6 +15,7 @@ pub mod incremental;
 pub mod load;
 pub mod outputs;
 pub mod parse;
+pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` from config.toml.
     pub base_url: Option<String>,
     pub strict: Strictness,
+    /// Print the PDFs (`nenpo pdf`), or keep those of the previous output (`nenpo build`).
+    pub pdf: pdf::Mode,
 }
 
 impl BuildOptions {
@@ -50,6 +53,7 @@ impl BuildOptions {
             root,
             base_url: None,
             strict: Strictness::default(),
+            pdf: pdf::Mode::default(),
         }
     }
 }
@@ -71,6 +75,9 @@ pub struct Summary {
     pub removal: Option<write::Removal>,
     /// For an incremental rebuild (`serve`), how little it did; `None` for a full build.
     pub incremental: Option<Incremental>,
+    /// The PDFs in the output: path, size in bytes, and whether this build printed them (else
+    /// they were kept from the previous output).
+    pub pdfs: Vec<(String, u64, bool)>,
 }
 
 /// What an incremental rebuild re-rendered and wrote.
@@ -116,6 +123,10 @@ pub fn build_keeping(
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
 
+    if options.pdf == pdf::Mode::Make && options.output.is_some() {
+        // Without the engine `nenpo pdf` stops before doing anything.
+        pdf::check_engine().map_err(|d| Diagnostics(vec![d]))?;
+    }
     let mut config = Config::load(&options.root).map_err(|d| Diagnostics(vec![d]))?;
     if let Some(url) = &options.base_url {
         config.base_url = Some(url.trim_end_matches('/').to_string()).filter(|u| !u.is_empty());
@@ -133,13 +144,14 @@ pub fn build_keeping(
     timings.lap("parse");
 
     let renderer = render::Renderer::new(&site, &options.root, &mut diags);
-    let generated = renderer
+    // The print pages first: each is what its language's PDF is printed from.
+    let prints = renderer
         .as_ref()
-        .map(|r| r.generated(&mut diags))
+        .map(|r| r.print_pages(&mut diags))
         .unwrap_or_default();
     timings.lap("templates");
     stop_on_errors(&mut diags)?;
-    let Some(renderer) = renderer else {
+    let Some(mut renderer) = renderer else {
         // A renderer is missing only when its problems were reported, and those stopped above.
         return Err(diags);
     };
@@ -147,20 +159,57 @@ pub fn build_keeping(
     let indexes = search::build(&site, &mut diags);
     timings.lap("index");
 
-    let output = outputs::assemble(
+    let print_pages: Vec<render::PrintPage> = prints
+        .iter()
+        .map(|p| render::PrintPage {
+            lang: p.lang.clone(),
+            edition: p.edition.clone(),
+            page: render::RenderedPage {
+                path: p.page.path.clone(),
+                html: p.page.html.clone(),
+                source: p.page.source.clone(),
+            },
+        })
+        .collect();
+    let mut output = outputs::assemble(
         &site,
         &options.root,
-        generated,
+        prints.into_iter().map(|p| p.page).collect(),
         indexes,
         image_files,
         &mut diags,
     );
     stop_on_errors(&mut diags)?;
+    // The PDFs, then every other page with the footer link to its language's PDF.
+    let reports = match &options.output {
+        Some(out) => outputs::pdf::add(
+            &mut output,
+            &site,
+            &print_pages,
+            out,
+            options.pdf,
+            &mut diags,
+        )
+        .map_err(|d| Diagnostics(vec![d]))?,
+        None => Vec::new(),
+    };
+    drop(print_pages);
+    for report in &reports {
+        renderer.link_pdf(&report.lang, report.edition.as_deref(), &report.link());
+    }
+    let pdfs: Vec<(String, u64, bool)> = reports
+        .into_iter()
+        .map(|r| (r.path, r.bytes.len() as u64, r.made))
+        .collect();
+    timings.lap("pdf");
+    let generated = renderer.generated_where(|_| false, &mut diags);
+    outputs::pages::add_generated(&mut output, generated, &mut diags);
+    stop_on_errors(&mut diags)?;
     let Some(out) = &options.output else {
         outputs::pages::stream(&renderer, &output, None, &mut diags);
         timings.lap("render");
         stop_on_errors(&mut diags)?;
-        return finish(&site, &output, started, timings, diags);
+        return finish(&site, &output, started, timings, diags, pdfs);
     };
     // The content pages are rendered and written into the staging folder as they are ready; the
     // rest follows, then the swap. A failure anywhere drops the staging folder, and with it
@@ -176,7 +225,7 @@ pub fn build_keeping(
     output.write_into(&staging).map_err(one)?;
     let removal = staging.commit().map_err(one)?;
     timings.lap("write");
-    let mut summary = finish(&site, &output, started, timings, diags)?;
+    let mut summary = finish(&site, &output, started, timings, diags, pdfs)?;
     summary.removal = Some(removal);
     if let (Some(memory), Some(sources)) = (memory, kept_sources) {
         let templates = renderer.into_templates();
@@ -200,6 +249,7 @@ fn finish(
     started: Instant,
     timings: Timings,
     mut diags: Diagnostics,
+    pdfs: Vec<(String, u64, bool)>,
 ) -> Result<Summary, Diagnostics> {
     diags.sort();
     Ok(Summary {
@@ -216,6 +266,7 @@ fn finish(
         warnings: diags.0,
         removal: None,
         incremental: None,
+        pdfs,
     })
 }
 

@@ -42,6 +42,27 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Build the site and print the report as a PDF per language: public/<lang>/report.pdf,
+    /// linked with its size from every page's footer.
+    ///
+    /// Needs Chromium (Debian: apt-get install chromium), which prints each language's print
+    /// page offline: only the site's own files are loaded. `nenpo build` never needs it: it keeps
+    /// the PDFs of the previous output as long as the print pages they were made from are
+    /// unchanged, and drops them (and the footer link) otherwise.
+    Pdf {
+        #[command(flatten)]
+        common: Common,
+        /// Folder to write the site to.
+        #[arg(long, short, value_name = "DIR", default_value = "public")]
+        output: PathBuf,
+        /// Public address of the site (e.g. https://example.org/report): links to the site's
+        /// other files (the pages in another language) lead there from the PDF.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Check everything a build checks (content, records, templates, translations, links)
     /// without writing anything. Exits with 0 only when all is well.
     Check {
@@ -165,6 +186,26 @@ fn main() -> ExitCode {
             options.base_url = base_url;
             run(&options, timings, Some(&output))
         }
+        Command::Pdf {
+            common,
+            output,
+            base_url,
+            timings,
+        } => {
+            let mut options = common.options();
+            let output = if output.is_absolute() || common.root == std::path::Path::new(".") {
+                output
+            } else {
+                common.root.join(output)
+            };
+            if let Err(refused) = nenpo::write::check_output(&options.root, &output) {
+                return refuse(&refused);
+            }
+            options.output = Some(output.clone());
+            options.base_url = base_url;
+            options.pdf = nenpo::pdf::Mode::Make;
+            run(&options, timings, Some(&output))
+        }
         Command::Check { common } => {
             let mut options = common.options();
             options.output = None;
@@ -231,7 +272,9 @@ fn spinner(message: &'static str) -> ProgressBar {
 
 fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) -> ExitCode {
     let color = color();
-    let bar = spinner(if output.is_some() {
+    let bar = spinner(if options.pdf == nenpo::pdf::Mode::Make {
+        "Building the site and printing the PDFs…"
+    } else if output.is_some() {
         "Building the site…"
     } else {
         "Checking the site…"
@@ -247,6 +290,14 @@ fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) 
                 }
             }
             println!("{}", summary.line(output));
+            for (path, bytes, made) in &summary.pdfs {
+                let how = if *made {
+                    "printed"
+                } else {
+                    "kept (its print page is unchanged)"
+                };
+                println!("  {path}: {}, {how}", nenpo::pdf::size(*bytes));
+            }
             // The new site is in place and reported; the previous one is still being removed.
             if let Some(removal) = summary.removal.take() {
                 let (took, warning) = removal.wait();

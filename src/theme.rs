@@ -27,6 +27,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embedded![
     "i18n/zh-Hans.toml",
     "static/editions.css",
     "static/favicon.svg",
+    "static/print.css",
     "static/search-editions.js",
     "static/search.js",
     "static/style.css",

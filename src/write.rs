@@ -104,6 +104,30 @@ impl Output {
         self.files.keys().map(String::as_str)
     }
 
+    /// Every file held here (streamed ones included) with its contents.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Contents)> {
+        self.files.iter().map(|(p, (c, _))| (p.as_str(), c))
+    }
+
+    /// Writes the files `keep` chooses (never the streamed ones) into `dir`, a plain folder
+    /// outside the output (where `nenpo pdf` prints from).
+    pub fn write_to_folder(&self, dir: &Path, keep: impl Fn(&str) -> bool) -> io::Result<()> {
+        for (path, (contents, _)) in self.files.iter().filter(|(p, _)| keep(p)) {
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match contents {
+                Contents::Bytes(bytes) => std::fs::write(target, bytes)?,
+                Contents::Copy(from) => {
+                    std::fs::copy(from, target)?;
+                }
+                Contents::Streamed => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `path` is a streamed file: held here by path only, written by its producer.
     pub fn streams(&self, path: &str) -> bool {
         matches!(self.files.get(path), Some((Contents::Streamed, _)))

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod images;
 pub mod pages;
+pub mod pdf;
 pub mod redirects;
 pub mod robots;
 pub mod search_index;

@@ -9,8 +9,8 @@ use crate::render::{RenderedPage, Renderer};
 use crate::site::Site;
 use crate::write::{Contents, Output, Stream};
 
-/// Every content page's path (streamed), then the generated pages; a path that two sources
-/// would write is an error naming both.
+/// Every content page's path (streamed), then the generated pages given; a path that two
+/// sources would write is an error naming both.
 pub fn add(
     output: &mut Output,
     site: &Site,
@@ -22,6 +22,11 @@ pub fn add(
             diags.push(d);
         }
     }
+    add_generated(output, generated, diags);
+}
+
+/// Generated pages rendered after the others (those that link to the PDFs).
+pub fn add_generated(output: &mut Output, generated: Vec<RenderedPage>, diags: &mut Diagnostics) {
     for page in generated {
         if let Err(d) = output.add(
             page.path,

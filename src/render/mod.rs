@@ -268,6 +268,47 @@ impl<'a> Renderer<'a> {
         self.generated_where(|_| true, diags)
     }
 
+    /// The print page of each language (and edition), when the theme has one, in the order of
+    /// config.toml. A full build renders them before the PDFs are known (and the other generated
+    /// pages after, with `generated_where(|_| false, …)`): a print page never links to the PDF
+    /// made from it.
+    pub fn print_pages(&self, diags: &mut Diagnostics) -> Vec<PrintPage> {
+        let (site, templates) = (self.site, &self.templates);
+        let mut out = Vec::new();
+        if templates.has("print.html") {
+            let editions = site.editions();
+            let each = site
+                .config
+                .languages
+                .iter()
+                .flat_map(|l| editions.iter().map(move |&e| (l.as_str(), e)));
+            for (lang, edition) in each {
+                let base = &self.bases[&(lang, edition)];
+                match render_print(site, templates, lang, edition, base) {
+                    Ok(page) => out.push(PrintPage {
+                        lang: lang.to_string(),
+                        edition: edition.map(str::to_string),
+                        page,
+                    }),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        out
+    }
+
+    /// From now on every page of `lang` (in `edition`) links to its PDF in the footer
+    /// (`report_pdf`).
+    pub fn link_pdf(&mut self, lang: &str, edition: Option<&str>, link: &crate::pdf::Link) {
+        let key = self
+            .bases
+            .iter_mut()
+            .find(|((l, e), _)| *l == lang && *e == edition);
+        if let Some((_, base)) = key {
+            base.insert("report_pdf", link);
+        }
+    }
+
     /// [`generated`](Self::generated), with only the print pages whose path `print` picks.
     pub fn generated_where(
         &self,
@@ -351,6 +392,13 @@ fn hash_json(value: &impl Serialize) -> u64 {
     let mut h = Fingerprint::default();
     let _ = serde_json::to_writer(&mut h, value);
     h.finish()
+}
+
+/// A print page: the language's (and edition's) whole report, what its PDF is printed from.
+pub struct PrintPage {
+    pub lang: String,
+    pub edition: Option<String>,
+    pub page: RenderedPage,
 }
 
 /// A page names a template that does not exist: point at its `template` line.

@@ -428,6 +428,8 @@ pub fn base_context(
     };
     context.insert("home_pages", &home_pages);
     context.insert("print_url", &print_url);
+    // The language's PDF (`url`, `size`), once `nenpo pdf` has made it (see `Renderer::link_pdf`).
+    context.insert("report_pdf", &None::<()>);
     // In a series, an edition's records under their ids within it (`projects`).
     let records: BTreeMap<&str, &Json> = site
         .records

@@ -1,0 +1,98 @@
+//! The PDF of each language, `{lang}/report.pdf` (see [`crate::pdf`]): printed by `nenpo pdf`,
+//! kept by `nenpo build` from the previous output while its print page is unchanged.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::pdf::{self, Job, Mode, Report};
+use crate::render::PrintPage;
+use crate::site::Site;
+use crate::write::{Contents, Output};
+
+/// The PDFs of this build, added to `output`. `prints` are the print pages (as they will be
+/// written); `out` is the output folder the previous PDFs are kept from.
+pub fn add(
+    output: &mut Output,
+    site: &Site,
+    prints: &[PrintPage],
+    out: &Path,
+    mode: Mode,
+    diags: &mut Diagnostics,
+) -> Result<Vec<Report>, Diagnostic> {
+    if prints.is_empty() {
+        return Ok(Vec::new());
+    }
+    let files = print_files(output)?;
+    let jobs: Vec<Job> = prints
+        .iter()
+        .map(|print| Job {
+            lang: &print.lang,
+            edition: print.edition.as_deref(),
+            print_path: &print.page.path,
+            fingerprint: pdf::fingerprint(
+                &print.page.html,
+                files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+            ),
+        })
+        .collect();
+    let reports = match mode {
+        Mode::Keep => jobs
+            .iter()
+            .filter_map(|job| pdf::previous(out, job))
+            .collect(),
+        Mode::Make => {
+            let folder = tempfile::Builder::new()
+                .prefix("nenpo-pdf-")
+                .tempdir()
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "nenpo pdf",
+                        format!("cannot create a temporary folder: {e}"),
+                    )
+                    .help("check that the temporary folder (TMPDIR) is writable")
+                })?;
+            output
+                .write_to_folder(folder.path(), |p| !p.starts_with("search/"))
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "nenpo pdf",
+                        format!("cannot write the print pages into a temporary folder: {e}"),
+                    )
+                    .help("check that the temporary folder (TMPDIR) is writable and not full")
+                })?;
+            let (reports, warnings) = pdf::make(site, folder.path(), &jobs)?;
+            diags.extend(warnings);
+            reports
+        }
+    };
+    for report in &reports {
+        output.add(
+            report.path.clone(),
+            Contents::Bytes(report.bytes.clone()),
+            &format!("the PDF ({})", report.lang),
+        )?;
+    }
+    Ok(reports)
+}
+
+/// The stylesheets and images of the output, with their contents, in path order.
+fn print_files(output: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    output
+        .files()
+        .filter(|(path, _)| pdf::shapes_print(path))
+        .filter_map(|(path, contents)| {
+            let bytes = match contents {
+                Contents::Bytes(b) => Ok(b.clone()),
+                Contents::Copy(from) => std::fs::read(from).map_err(|e| {
+                    Diagnostic::error(
+                        from.display().to_string(),
+                        format!("cannot read this file: {e}"),
+                    )
+                    .help("check that the file exists and is readable")
+                }),
+                Contents::Streamed => return None,
+            };
+            Some(bytes.map(|b| (path.to_string(), b)))
+        })
+        .collect()
+}

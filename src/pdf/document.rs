@@ -1,0 +1,328 @@
+//! What nenpo does to the PDF Chromium prints: reads the page on which each named destination
+//! lies (for the contents' page numbers), and writes the outline, the metadata and a stable file
+//! identifier, so that the same input gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+use sha2::{Digest, Sha256};
+
+/// The Info key that holds the fingerprint of the print page a PDF was made from.
+pub const FINGERPRINT_KEY: &str = "NenpoFingerprint";
+
+/// One bookmark: a title, the named destination it opens, and the bookmarks under it.
+#[derive(Debug, Clone)]
+pub struct Bookmark {
+    pub title: String,
+    /// A named destination (an element id the print page links to); `None` opens `page`.
+    pub dest: Option<String>,
+    /// The page (1-based) opened when `dest` is `None`.
+    pub page: u32,
+    pub children: Vec<Bookmark>,
+}
+
+/// The document information nenpo sets.
+pub struct Metadata<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    pub subject: &'a str,
+    /// BCP 47.
+    pub lang: &'a str,
+    /// `D:YYYYMMDDHHmmSSZ`, or none: no date is written rather than the time of printing.
+    pub date: Option<String>,
+    pub fingerprint: &'a str,
+}
+
+/// A PDF read once, to look things up and then finish it.
+pub struct Pdf {
+    doc: Document,
+}
+
+impl Pdf {
+    pub fn parse(bytes: &[u8]) -> Result<Pdf, String> {
+        Document::load_mem(bytes)
+            .map(|doc| Pdf { doc })
+            .map_err(|e| format!("the PDF Chromium printed cannot be read: {e}"))
+    }
+
+    pub fn page_count(&self) -> u32 {
+        self.doc.get_pages().len() as u32
+    }
+
+    /// The page (1-based) of every named destination.
+    pub fn destination_pages(&self) -> BTreeMap<String, u32> {
+        let page_numbers: BTreeMap<ObjectId, u32> = self
+            .doc
+            .get_pages()
+            .into_iter()
+            .map(|(n, id)| (id, n))
+            .collect();
+        self.named_destinations()
+            .into_iter()
+            .filter_map(|(name, dest)| {
+                let page = match dest.first() {
+                    Some(Object::Reference(id)) => page_numbers.get(id).copied(),
+                    _ => None,
+                }?;
+                Some((name, page))
+            })
+            .collect()
+    }
+
+    /// Chromium's named destinations: the catalog's `/Dests` dictionary (name → array).
+    fn named_destinations(&self) -> BTreeMap<String, Vec<Object>> {
+        let doc = &self.doc;
+        let Ok(catalog) = doc.catalog() else {
+            return BTreeMap::new();
+        };
+        let Ok(dests) = catalog.get(b"Dests").and_then(|d| doc.dereference(d)) else {
+            return BTreeMap::new();
+        };
+        let Ok(dests) = dests.1.as_dict() else {
+            return BTreeMap::new();
+        };
+        dests
+            .iter()
+            .filter_map(|(name, value)| {
+                let (_, value) = doc.dereference(value).ok()?;
+                let array = match value {
+                    Object::Array(a) => a.clone(),
+                    Object::Dictionary(d) => d.get(b"D").ok()?.as_array().ok()?.clone(),
+                    _ => return None,
+                };
+                Some((String::from_utf8_lossy(name).into_owned(), array))
+            })
+            .collect()
+    }
+
+    /// Writes the outline, the metadata and the file identifier, and returns the finished file.
+    pub fn finish(mut self, meta: &Metadata, outline: &[Bookmark]) -> Result<Vec<u8>, String> {
+        let dests = self.named_destinations();
+        let pages = self.doc.get_pages();
+        let explicit = |b: &Bookmark| -> Option<Object> {
+            match &b.dest {
+                Some(name) => dests.get(name).cloned().map(Object::Array),
+                None => pages.get(&b.page).map(|id| {
+                    Object::Array(vec![
+                        Object::Reference(*id),
+                        Object::Name(b"XYZ".to_vec()),
+                        Object::Null,
+                        Object::Null,
+                        Object::Null,
+                    ])
+                }),
+            }
+        };
+        let root_id = self.doc.new_object_id();
+        let (first, last, count) = self.add_bookmarks(outline, root_id, &explicit);
+        let mut root = Dictionary::new();
+        root.set("Type", Object::Name(b"Outlines".to_vec()));
+        if let (Some(first), Some(last)) = (first, last) {
+            root.set("First", Object::Reference(first));
+            root.set("Last", Object::Reference(last));
+            root.set("Count", Object::Integer(count));
+        }
+        self.doc.objects.insert(root_id, Object::Dictionary(root));
+
+        let catalog_id = self
+            .doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .map_err(|e| format!("the PDF Chromium printed has no catalog: {e}"))?;
+        let catalog = self
+            .doc
+            .get_object_mut(catalog_id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| format!("the PDF Chromium printed has no catalog: {e}"))?;
+        catalog.set("Outlines", Object::Reference(root_id));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        catalog.set("Lang", text(meta.lang));
+
+        let producer = self
+            .doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .ok()
+            .and_then(|id| self.doc.get_dictionary(id).ok())
+            .and_then(|info| info.get(b"Producer").ok().cloned());
+        let mut info = Dictionary::new();
+        info.set("Title", text(meta.title));
+        if !meta.author.is_empty() {
+            info.set("Author", text(meta.author));
+        }
+        if !meta.subject.is_empty() {
+            info.set("Subject", text(meta.subject));
+        }
+        info.set(
+            "Creator",
+            text(&format!("nenpo {}", env!("CARGO_PKG_VERSION"))),
+        );
+        if let Some(producer) = producer {
+            info.set("Producer", producer);
+        }
+        if let Some(date) = &meta.date {
+            info.set("CreationDate", text(date));
+            info.set("ModDate", text(date));
+        }
+        info.set(FINGERPRINT_KEY, text(meta.fingerprint));
+        // The old Info dictionary (with the time of printing) is replaced in place.
+        let info_id = match self.doc.trailer.get(b"Info").and_then(Object::as_reference) {
+            Ok(id) => id,
+            Err(_) => self.doc.new_object_id(),
+        };
+        self.doc.objects.insert(info_id, Object::Dictionary(info));
+        self.doc.trailer.set("Info", Object::Reference(info_id));
+
+        stable_node_ids(&mut self.doc);
+        let mut out = Vec::new();
+        self.doc
+            .save_to(&mut out)
+            .map_err(|e| format!("the PDF could not be written: {e}"))?;
+        // A file identifier from the contents (as `qpdf --deterministic-id` does): the same
+        // document always has the same one. It is written into the saved file's trailer.
+        let id: [u8; 16] = Sha256::digest(&out)[..16].try_into().unwrap_or_default();
+        self.doc.trailer.set(
+            "ID",
+            Object::Array(vec![
+                Object::String(id.to_vec(), StringFormat::Hexadecimal),
+                Object::String(id.to_vec(), StringFormat::Hexadecimal),
+            ]),
+        );
+        out.clear();
+        self.doc
+            .save_to(&mut out)
+            .map_err(|e| format!("the PDF could not be written: {e}"))?;
+        Ok(out)
+    }
+
+    /// Adds `items` under `parent`; returns the first, the last and the count of visible items.
+    fn add_bookmarks(
+        &mut self,
+        items: &[Bookmark],
+        parent: ObjectId,
+        dest: &dyn Fn(&Bookmark) -> Option<Object>,
+    ) -> (Option<ObjectId>, Option<ObjectId>, i64) {
+        let ids: Vec<ObjectId> = items.iter().map(|_| self.doc.new_object_id()).collect();
+        let mut count = 0;
+        for (i, item) in items.iter().enumerate() {
+            let mut dict = Dictionary::new();
+            dict.set("Title", text(&item.title));
+            dict.set("Parent", Object::Reference(parent));
+            if i > 0 {
+                dict.set("Prev", Object::Reference(ids[i - 1]));
+            }
+            if let Some(next) = ids.get(i + 1) {
+                dict.set("Next", Object::Reference(*next));
+            }
+            if let Some(d) = dest(item) {
+                dict.set("Dest", d);
+            }
+            let (first, last, under) = self.add_bookmarks(&item.children, ids[i], dest);
+            if let (Some(first), Some(last)) = (first, last) {
+                dict.set("First", Object::Reference(first));
+                dict.set("Last", Object::Reference(last));
+                // Open: the projects show their pages.
+                dict.set("Count", Object::Integer(under));
+            }
+            count += 1 + under;
+            self.doc.objects.insert(ids[i], Object::Dictionary(dict));
+        }
+        (ids.first().copied(), ids.last().copied(), count)
+    }
+}
+
+/// Chromium names the elements of the structure tree that others refer to (a table's header
+/// cells) after its DOM node ids, `node00000401`: numbers that depend on what else the browser
+/// did before, so two prints of one page may differ. They are renumbered 1, 2, 3… in their
+/// order: the name tree that lists them stays sorted, and every reference follows.
+fn stable_node_ids(doc: &mut Document) {
+    fn is_node_id(bytes: &[u8]) -> bool {
+        bytes.len() > 4 && bytes.starts_with(b"node") && bytes[4..].iter().all(u8::is_ascii_digit)
+    }
+    fn visit(object: &mut Object, f: &mut dyn FnMut(&mut Vec<u8>)) {
+        match object {
+            Object::String(bytes, _) if is_node_id(bytes) => f(bytes),
+            Object::Array(items) => items.iter_mut().for_each(|o| visit(o, f)),
+            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, o)| visit(o, f)),
+            Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, o)| visit(o, f)),
+            _ => {}
+        }
+    }
+    let mut ids: Vec<Vec<u8>> = Vec::new();
+    for object in doc.objects.values_mut() {
+        visit(object, &mut |bytes| ids.push(bytes.clone()));
+    }
+    // Same-length digit strings: byte order is numeric order.
+    ids.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    ids.dedup();
+    let width = ids.len().to_string().len().max(8);
+    let renamed: BTreeMap<Vec<u8>, Vec<u8>> = ids
+        .into_iter()
+        .enumerate()
+        .map(|(i, old)| (old, format!("node{:0width$}", i + 1).into_bytes()))
+        .collect();
+    for object in doc.objects.values_mut() {
+        visit(object, &mut |bytes| {
+            if let Some(new) = renamed.get(bytes.as_slice()) {
+                bytes.clone_from(new);
+            }
+        });
+    }
+}
+
+/// A PDF text string: ASCII as it is, anything else in UTF-16BE with its byte order mark.
+fn text(s: &str) -> Object {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// The fingerprint a PDF written by nenpo holds, found without reading the whole document (a
+/// build looks at the previous PDF this way, in about a millisecond).
+pub fn fingerprint_of(pdf: &[u8]) -> Option<String> {
+    let key = format!("/{FINGERPRINT_KEY}");
+    let at = pdf.windows(key.len()).rposition(|w| w == key.as_bytes())?;
+    let rest = &pdf[at + key.len()..];
+    let start = rest.iter().position(|&b| b == b'(')? + 1;
+    let len = rest[start..].iter().position(|&b| b == b')')?;
+    let value = std::str::from_utf8(&rest[start..start + len]).ok()?;
+    value
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then(|| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_strings_are_ascii_or_utf16() {
+        assert_eq!(
+            text("AMED"),
+            Object::String(b"AMED".to_vec(), StringFormat::Literal)
+        );
+        assert_eq!(
+            text("年報"),
+            Object::String(
+                vec![0xfe, 0xff, 0x5e, 0x74, 0x58, 0x31],
+                StringFormat::Hexadecimal
+            )
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_is_found_in_the_bytes() {
+        let pdf = b"%PDF-1.4\n1 0 obj\n<</Title (x) /NenpoFingerprint (00ff)>>\nendobj\n";
+        assert_eq!(fingerprint_of(pdf).as_deref(), Some("00ff"));
+        assert_eq!(fingerprint_of(b"%PDF-1.4\n<</Title (x)>>"), None);
+        assert_eq!(fingerprint_of(b"/NenpoFingerprint (not hex)"), None);
+    }
+}

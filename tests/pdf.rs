@@ -1,0 +1,401 @@
+//! `nenpo pdf`: the report as an A4 PDF per language, checked the way a reader or an archivist
+//! would, with poppler-utils (pdfinfo, pdftotext, pdffonts) and qpdf. The tests that print skip
+//! with a message only where Chromium is not installed; .ci/run installs it and the tools.
+
+mod cli_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cli_support::{nenpo, read, write};
+
+fn has_chromium() -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .any(|d| d.join("chromium").is_file() || d.join("chromium-browser").is_file())
+}
+
+macro_rules! need_chromium {
+    () => {
+        if !has_chromium() {
+            eprintln!(
+                "pdf test skipped: Chromium is not installed (apt-get install chromium); `nenpo pdf` needs it"
+            );
+            return;
+        }
+    };
+}
+
+/// The output of a PDF tool; a missing tool fails the test (CI installs them).
+fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .arg(pdf)
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {name} ({e}): install it with `apt-get install poppler-utils qpdf`")
+        });
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `Key: value` lines of pdfinfo.
+fn info(pdf: &Path) -> BTreeMap<String, String> {
+    tool("pdfinfo", &[], pdf)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// The outline as (depth, title, page), in order.
+fn outline(pdf: &Path) -> Vec<(usize, String, u64)> {
+    let json: serde_json::Value =
+        serde_json::from_str(&tool("qpdf", &["--json", "--json-key=outlines"], pdf)).unwrap();
+    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<(usize, String, u64)>) {
+        for item in items.as_array().into_iter().flatten() {
+            out.push((
+                depth,
+                item["title"].as_str().unwrap_or_default().to_string(),
+                item["destpageposfrom1"].as_u64().unwrap_or(0),
+            ));
+            walk(&item["kids"], depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&json["outlines"], 0, &mut out);
+    out
+}
+
+/// The text of pages `from..=to`.
+fn page_text(pdf: &Path, from: u64, to: u64, layout: bool) -> String {
+    let (f, l) = (from.to_string(), to.to_string());
+    let mut args = vec!["-f", &f, "-l", &l];
+    if layout {
+        args.push("-layout");
+    }
+    tool("pdftotext", &args, pdf)
+}
+
+/// Text without white space or hyphens: pdftotext joins a word hyphenated at a line's end.
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The title of every page on the print page, in reading order.
+fn print_page_titles(html: &str) -> Vec<String> {
+    html.split("class=\"print-page__title\">")
+        .skip(1)
+        .map(|rest| unescape(&rest[..rest.find("</h2>").unwrap()]))
+        .collect()
+}
+
+/// Every HTML page of a language but the print page.
+fn html_pages(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().unwrap() != "print" {
+                out.extend(html_pages(&path));
+            }
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
+    need_chromium!();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let print = || {
+        nenpo()
+            .env("SOURCE_DATE_EPOCH", "1648684800")
+            .args(["pdf", "--root"])
+            .arg(repo())
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let said = ok(&print());
+    let titles = [
+        ("ja", "AMED 令和3年度の主な取組・成果", "PDF版（"),
+        (
+            "en",
+            "AMED FY2021 Key Initiatives and Achievements",
+            "Report as PDF, ",
+        ),
+    ];
+    let mut first = BTreeMap::new();
+    for (lang, title, link_text) in titles {
+        let pdf = out.join(lang).join("report.pdf");
+        let bytes = std::fs::read(&pdf).unwrap();
+        first.insert(lang, bytes.clone());
+        assert!(said.contains(&format!("{lang}/report.pdf")), "{said}");
+        assert!(
+            bytes.len() < 5_000_000,
+            "{lang}: {} bytes, over 5 MB",
+            bytes.len()
+        );
+
+        // pdfinfo: title, A4, tagged, the date from SOURCE_DATE_EPOCH (2022-03-31).
+        let info = info(&pdf);
+        assert_eq!(info["Title"], title, "{info:?}");
+        assert!(info["Page size"].contains("(A4)"), "{info:?}");
+        assert_eq!(info["Tagged"], "yes", "{info:?}");
+        assert!(
+            info["CreationDate"].contains("Mar 31 00:00:00 2022"),
+            "{info:?}"
+        );
+        let pages: u64 = info["Pages"].parse().unwrap();
+        assert!(pages > 40, "{lang}: only {pages} pages");
+
+        // pdffonts: every font embedded (Chromium embeds the glyphs of Noto CJK it uses).
+        let fonts = tool("pdffonts", &[], &pdf);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{fonts}");
+        for row in &rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let emb = cols[cols.len() - 5];
+            assert_eq!(emb, "yes", "a font is not embedded: {row}");
+        }
+
+        // The outline: the cover, the contents, then a bookmark for every page, sections
+        // holding their pages; each opens the page the title is printed on.
+        let marks = outline(&pdf);
+        let html = read(&out, &format!("{lang}/print/index.html"));
+        let page_titles = print_page_titles(&html);
+        assert!(page_titles.len() > 40, "{lang}: {page_titles:?}");
+        let marked: Vec<&str> = marks.iter().skip(2).map(|(_, t, _)| t.as_str()).collect();
+        assert_eq!(
+            marked, page_titles,
+            "{lang}: one bookmark per page, in order"
+        );
+        assert_eq!(marks[0].1, title);
+        assert!(
+            marks.iter().filter(|(d, _, _)| *d == 1).count() >= page_titles.len() - 10,
+            "{lang}: pages under their sections: {marks:?}"
+        );
+        for (_, t, page) in marks.iter().skip(2) {
+            let text = squeeze(&page_text(&pdf, *page, *page, false));
+            let wanted = squeeze(t);
+            assert!(
+                text.contains(&wanted),
+                "{lang}: the bookmark {t:?} opens page {page}, which does not show it"
+            );
+        }
+
+        // Every page title, in reading order, after the contents.
+        let body_from = marks[2].2;
+        let text = squeeze(&page_text(&pdf, body_from, pages, false));
+        let mut at = 0;
+        for t in &page_titles {
+            let wanted = squeeze(t);
+            match text[at..].find(&wanted) {
+                Some(i) => at += i + wanted.len(),
+                None => panic!("{lang}: {t:?} is missing or out of reading order"),
+            }
+        }
+
+        // The contents give each project's page number; the running header of the project's
+        // pages is its title.
+        let contents = page_text(&pdf, 2, body_from - 1, true);
+        let projects: Vec<&(usize, String, u64)> = marks
+            .iter()
+            .enumerate()
+            .filter(|(i, (d, _, _))| {
+                *d == 0 && marks.get(i + 1).is_some_and(|(next, _, _)| *next == 1)
+            })
+            .map(|(_, m)| m)
+            .collect();
+        assert!(projects.len() >= 6, "{lang}: {projects:?}");
+        for (_, t, page) in &projects {
+            let line = contents
+                .lines()
+                .find(|l| l.trim_start().starts_with(t.as_str()))
+                .unwrap_or_else(|| panic!("{lang}: {t:?} not in the contents:\n{contents}"));
+            assert!(
+                line.trim_end().ends_with(&format!(" {page}")),
+                "{lang}: the contents give {line:?}, the project starts on page {page}"
+            );
+            let next = page_text(&pdf, page + 1, page + 1, false);
+            assert_eq!(
+                next.lines().find(|l| !l.trim().is_empty()).map(str::trim),
+                Some(t.as_str()),
+                "{lang}: the running header of page {}",
+                page + 1
+            );
+        }
+
+        // Links between pages jump inside the document; no link leads into a temporary folder.
+        let qdf = tmp.path().join(format!("{lang}.qdf.pdf"));
+        let status = Command::new("qpdf")
+            .args(["--qdf", "--object-streams=disable"])
+            .arg(&pdf)
+            .arg(&qdf)
+            .status()
+            .expect("qpdf (apt-get install qpdf)");
+        assert!(status.success());
+        let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+        assert!(!raw.contains("(file:"), "{lang}: a link to a file");
+        let internal = raw.matches("/Subtype /Link").count() - raw.matches("/URI").count();
+        assert!(
+            internal > page_titles.len(),
+            "{lang}: {internal} internal links"
+        );
+        assert!(raw.contains(&format!("/Lang ({lang})")), "{lang}: /Lang");
+
+        // Every page of the site (but the print page) links to the PDF with its size.
+        let link = format!(
+            "<a href=\"{}{lang}/report.pdf\" type=\"application/pdf\">{link_text}{:.1} MB",
+            "", // the root prefix varies; checked below
+            bytes.len() as f64 / 1e6
+        );
+        let needle = &link[link.find("report.pdf").unwrap()..];
+        for page in html_pages(&out.join(lang)) {
+            let html = std::fs::read_to_string(&page).unwrap();
+            assert!(html.contains(needle), "{} lacks {needle}", page.display());
+        }
+        assert!(
+            !html.contains("report.pdf"),
+            "the print page links to its own PDF"
+        );
+    }
+
+    // The same input gives the same bytes.
+    ok(&print());
+    for (lang, bytes) in first {
+        let again = std::fs::read(out.join(lang).join("report.pdf")).unwrap();
+        if again != bytes {
+            if let Some(dir) = std::env::var_os("NENPO_PDF_KEEP") {
+                std::fs::write(Path::new(&dir).join(format!("{lang}-1.pdf")), &bytes).unwrap();
+                std::fs::write(Path::new(&dir).join(format!("{lang}-2.pdf")), &again).unwrap();
+            }
+        }
+        assert!(
+            again == bytes,
+            "{lang}: a second `nenpo pdf` printed different bytes"
+        );
+    }
+}
+
+#[test]
+fn build_keeps_a_pdf_while_its_print_page_is_unchanged_and_drops_it_after_a_change() {
+    need_chromium!();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("report");
+    ok(&nenpo()
+        .arg("init")
+        .arg(&site)
+        .args(["--languages", "ja,en,zh-Hans,ko"])
+        .output()
+        .unwrap());
+    let run = |cmd: &str| nenpo().current_dir(&site).arg(cmd).output().unwrap();
+    let said = ok(&run("pdf"));
+    let links = [
+        ("ja", "PDF版（"),
+        ("en", "Report as PDF, "),
+        ("zh-Hans", "PDF 版（"),
+        ("ko", "PDF 버전 ("),
+    ];
+    for (lang, text) in links {
+        let pdf = site.join("public").join(lang).join("report.pdf");
+        assert!(pdf.is_file(), "{lang}: {said}");
+        let raw = std::fs::read(&pdf).unwrap();
+        assert!(raw.starts_with(b"%PDF-"));
+        let home = read(&site, &format!("public/{lang}/index.html"));
+        assert!(home.contains(text), "{lang}: no PDF link in {home}");
+    }
+    let ja = std::fs::read(site.join("public/ja/report.pdf")).unwrap();
+
+    // An unchanged site: build keeps every PDF, byte for byte, and the links.
+    let said = ok(&run("build"));
+    assert!(said.contains("kept"), "{said}");
+    assert_eq!(
+        std::fs::read(site.join("public/ja/report.pdf")).unwrap(),
+        ja
+    );
+
+    // A change to a Japanese page: its PDF is gone with its links; the others stay.
+    let page = site.join("content/_index.ja.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    write(
+        &site,
+        "content/_index.ja.md",
+        format!("{text}\n追記の段落。\n"),
+    );
+    ok(&run("build"));
+    assert!(!site.join("public/ja/report.pdf").exists());
+    assert!(!read(&site, "public/ja/index.html").contains("report.pdf"));
+    assert!(site.join("public/en/report.pdf").is_file());
+    assert!(read(&site, "public/en/index.html").contains("en/report.pdf"));
+}
+
+#[test]
+fn without_chromium_pdf_stops_at_once_with_the_command_that_installs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let run = nenpo()
+        .env("NENPO_CHROMIUM", tmp.path().join("no-such-chromium"))
+        .args(["pdf", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("apt-get install chromium"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+    // `nenpo build` does not need it.
+    ok(&nenpo()
+        .env("NENPO_CHROMIUM", tmp.path().join("no-such-chromium"))
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap());
+    assert!(out.join("ja/index.html").is_file());
+    assert!(!out.join("ja/report.pdf").exists());
+}
