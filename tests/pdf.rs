@@ -126,6 +126,19 @@ fn print_page_titles(html: &str) -> Vec<String> {
         .collect()
 }
 
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// Every HTML page of a language but the print page.
 fn html_pages(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -168,10 +181,17 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
     ];
     let mut first = BTreeMap::new();
     for (lang, title, link_text) in titles {
-        let pdf = out.join(lang).join("report.pdf");
+        // `ja/report.pdf`, or in a series `ja/2021/report.pdf` (the summary names each).
+        let rel = said
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(&format!("{lang}/")) && l.contains("report.pdf: "))
+            .and_then(|l| l.split(':').next())
+            .unwrap_or_else(|| panic!("{lang}: no PDF in the summary: {said}"))
+            .to_string();
+        let pdf = out.join(&rel);
         let bytes = std::fs::read(&pdf).unwrap();
-        first.insert(lang, bytes.clone());
-        assert!(said.contains(&format!("{lang}/report.pdf")), "{said}");
+        first.insert(lang, (rel.clone(), bytes.clone()));
         assert!(
             bytes.len() < 5_000_000,
             "{lang}: {} bytes, over 5 MB",
@@ -203,7 +223,7 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
         // The outline: the cover, the contents, then a bookmark for every page, sections
         // holding their pages; each opens the page the title is printed on.
         let marks = outline(&pdf);
-        let html = read(&out, &format!("{lang}/print/index.html"));
+        let html = read(&out, &rel.replace("report.pdf", "print/index.html"));
         let page_titles = print_page_titles(&html);
         assert!(page_titles.len() > 40, "{lang}: {page_titles:?}");
         let marked: Vec<&str> = marks.iter().skip(2).map(|(_, t, _)| t.as_str()).collect();
@@ -285,17 +305,24 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
         );
         assert!(raw.contains(&format!("/Lang ({lang})")), "{lang}: /Lang");
 
-        // Every page of the site (but the print page) links to the PDF with its size.
-        let link = format!(
-            "<a href=\"{}{lang}/report.pdf\" type=\"application/pdf\">{link_text}{:.1} MB",
-            "", // the root prefix varies; checked below
+        // Every page of the site with a footer (but the print page) links to the PDF with its
+        // size; the root prefix varies with the page's depth.
+        let needle = format!(
+            "{rel}\" type=\"application/pdf\">{link_text}{:.1} MB",
             bytes.len() as f64 / 1e6
         );
-        let needle = &link[link.find("report.pdf").unwrap()..];
+        let mut linked = 0;
         for page in html_pages(&out.join(lang)) {
             let html = std::fs::read_to_string(&page).unwrap();
-            assert!(html.contains(needle), "{} lacks {needle}", page.display());
+            if html.contains("<footer class=\"site-footer\"") {
+                assert!(html.contains(&needle), "{} lacks {needle}", page.display());
+                linked += 1;
+            }
         }
+        assert!(
+            linked > page_titles.len(),
+            "{lang}: {linked} pages link to the PDF"
+        );
         assert!(
             !html.contains("report.pdf"),
             "the print page links to its own PDF"
@@ -304,8 +331,8 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
 
     // The same input gives the same bytes.
     ok(&print());
-    for (lang, bytes) in first {
-        let again = std::fs::read(out.join(lang).join("report.pdf")).unwrap();
+    for (lang, (rel, bytes)) in first {
+        let again = std::fs::read(out.join(&rel)).unwrap();
         if again != bytes {
             if let Some(dir) = std::env::var_os("NENPO_PDF_KEEP") {
                 std::fs::write(Path::new(&dir).join(format!("{lang}-1.pdf")), &bytes).unwrap();
@@ -397,5 +424,9 @@ fn without_chromium_pdf_stops_at_once_with_the_command_that_installs_it() {
         .output()
         .unwrap());
     assert!(out.join("ja/index.html").is_file());
-    assert!(!out.join("ja/report.pdf").exists());
+    let pdfs = walk_files(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .count();
+    assert_eq!(pdfs, 0, "a build made a PDF");
 }

@@ -230,11 +230,11 @@ fn print_one(
     }
     let config = &site.config;
     let title = config.title.get(lang).map_or("", String::as_str);
-    // In a series the edition's label follows the title: "… FY2021".
+    // In a series the edition's label follows the title ("… FY2021") unless the title has it.
     let label = edition.and_then(|e| config.editions.as_ref()?.labels.get(e)?.get(lang));
     let title = match label {
-        Some(label) => format!("{title} {label}"),
-        None => title.to_string(),
+        Some(label) if !title.contains(label.as_str()) => format!("{title} {label}"),
+        _ => title.to_string(),
     };
     let title = title.as_str();
     let mut outline = vec![Bookmark {
