@@ -430,3 +430,43 @@ fn without_chromium_pdf_stops_at_once_with_the_command_that_installs_it() {
         .count();
     assert_eq!(pdfs, 0, "a build made a PDF");
 }
+
+#[test]
+fn the_browser_that_prints_fetches_nothing_from_the_network() {
+    need_chromium!();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("report");
+    ok(&nenpo()
+        .arg("init")
+        .arg(&site)
+        .args(["--languages", "en"])
+        .output()
+        .unwrap());
+    // A theme override without the Content-Security-Policy that asks for a stylesheet on the
+    // network: Chromium's request is refused, the PDF is made, and a warning names the address.
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    let base: String = base
+        .lines()
+        .filter(|l| !l.contains("Content-Security-Policy"))
+        .map(|l| {
+            if l == "</head>" {
+                "<link rel=\"stylesheet\" href=\"https://cdn.example.org/x.css\">\n</head>\n".into()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert!(
+        base.contains("cdn.example.org"),
+        "base.html has a </head> line"
+    );
+    write(&site, "templates/base.html", base);
+    let out = nenpo().current_dir(&site).arg("pdf").output().unwrap();
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nenpo never fetches") && stderr.contains("https://cdn.example.org/x.css"),
+        "{stderr}"
+    );
+    assert!(site.join("public/en/report.pdf").is_file());
+}
