@@ -19,7 +19,12 @@ pub fn add(
     mode: Mode,
     diags: &mut Diagnostics,
 ) -> Result<Vec<Report>, Diagnostic> {
-    if prints.is_empty() {
+    let any_previous = prints.iter().any(|p| {
+        out.join(pdf::path_of(&p.lang, p.edition.as_deref()))
+            .is_file()
+    });
+    if prints.is_empty() || (mode == Mode::Keep && !any_previous) {
+        // Nothing to print and nothing to keep: no fingerprint is needed.
         return Ok(Vec::new());
     }
     let files = print_files(output)?;

@@ -288,7 +288,8 @@ fn text(s: &str) -> Object {
 /// build looks at the previous PDF this way, in about a millisecond).
 pub fn fingerprint_of(pdf: &[u8]) -> Option<String> {
     let key = format!("/{FINGERPRINT_KEY}");
-    let at = pdf.windows(key.len()).rposition(|w| w == key.as_bytes())?;
+    // lopdf writes objects in number order, and the Info dictionary is among the first.
+    let at = pdf.windows(key.len()).position(|w| w == key.as_bytes())?;
     let rest = &pdf[at + key.len()..];
     let start = rest.iter().position(|&b| b == b'(')? + 1;
     let len = rest[start..].iter().position(|&b| b == b')')?;
