@@ -461,6 +461,13 @@ fn the_browser_that_prints_fetches_nothing_from_the_network() {
         "base.html has a </head> line"
     );
     write(&site, "templates/base.html", base);
+    // A link out, which stays a link in the PDF.
+    let home = std::fs::read_to_string(site.join("content/_index.en.md")).unwrap();
+    write(
+        &site,
+        "content/_index.en.md",
+        format!("{home}\nSee [the example site](https://example.org/annual).\n"),
+    );
     let out = nenpo().current_dir(&site).arg("pdf").output().unwrap();
     ok(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -468,5 +475,18 @@ fn the_browser_that_prints_fetches_nothing_from_the_network() {
         stderr.contains("nenpo never fetches") && stderr.contains("https://cdn.example.org/x.css"),
         "{stderr}"
     );
-    assert!(site.join("public/en/report.pdf").is_file());
+    let pdf = site.join("public/en/report.pdf");
+    let qdf = tmp.path().join("en.qdf.pdf");
+    let status = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&pdf)
+        .arg(&qdf)
+        .status()
+        .expect("qpdf (apt-get install qpdf)");
+    assert!(status.success());
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(
+        raw.contains("/URI (https://example.org/annual)"),
+        "the link out is not clickable in the PDF"
+    );
 }
