@@ -145,16 +145,57 @@ impl Memory {
                     .push(page)
             },
         );
+        let rendered: Vec<RenderedPage> = rendered.into_inner().unwrap_or_else(|e| e.into_inner());
         timings.lap("render");
+        let one = |d: Diagnostic| Diagnostics(vec![d]);
+        let patch = if diags.has_errors() {
+            Err(Diagnostics::default())
+        } else {
+            write::Patch::new(&self.root, &self.out).map_err(one)
+        };
+        let mut patch = match patch {
+            Ok(patch) => patch,
+            Err(problems) => {
+                self.templates = Some(renderer.into_templates());
+                diags.extend(problems.0);
+                crate::stop_on_errors(&mut diags)?;
+                return Err(diags);
+            }
+        };
+        // The changed pages go in first, so that they are served as soon as possible; should
+        // anything after them fail, they are rolled back ([`write::Patch::rollback`]).
+        let fingerprints_before = std::mem::take(&mut self.fingerprints);
+        let search_before = std::mem::take(&mut self.search);
+        let undo = |patch: write::Patch, memory: &mut Memory| {
+            if patch.rollback() {
+                memory.fingerprints = fingerprints_before.clone();
+                memory.search = search_before.clone();
+            }
+            // Else both stay empty: the next rebuild renders and compares every page and index.
+        };
+        let mut written = Ok(());
+        for page in &rendered {
+            // A page whose path a later output took over is not written (as in a full build);
+            // that is known once the outputs are assembled, below: it is put back then.
+            written =
+                written.and_then(|()| patch.file(&page.path, page.html.as_bytes()).map(|_| ()));
+        }
+        timings.lap("write pages");
         let generated = renderer.generated_where(|path| stale.contains(path), &mut diags);
         self.templates = Some(renderer.into_templates());
-        let rendered: Vec<RenderedPage> = rendered.into_inner().unwrap_or_else(|e| e.into_inner());
         timings.lap("generated");
-        crate::stop_on_errors(&mut diags)?;
+        if let Err(d) = written {
+            diags.push(d);
+        }
+        if diags.has_errors() {
+            undo(patch, self);
+            diags.sort();
+            return Err(diags);
+        }
 
         // The same outputs as a full build; of those, the files made in memory are compared and
         // written, copied files (whose sources did not change) and unchanged pages are not. The
-        // pages go first, then the rest, then the search index (the slowest part) last.
+        // search index (the slowest part) comes last.
         let mut output = outputs::assemble(
             &site,
             &self.root,
@@ -163,22 +204,18 @@ impl Memory {
             Vec::new(),
             &mut diags,
         );
-        crate::stop_on_errors(&mut diags)?;
-        let one = |d: Diagnostic| Diagnostics(vec![d]);
-        let mut patch = write::Patch::new(&self.root, &self.out).map_err(one)?;
-        // Until this rebuild is done the served folder may be between two versions: should it
-        // stop half-way, the next rebuild renders and compares every page and index again.
-        self.fingerprints.clear();
-        let search_before = std::mem::take(&mut self.search);
-        for page in &rendered {
-            // A page whose path a later output took over is not written (as in a full build).
-            if output.streams(&page.path) {
-                patch.file(&page.path, page.html.as_bytes()).map_err(one)?;
-            }
+        let files = output.len();
+        let mut written = output.patch_into(&mut patch);
+        if rendered.iter().any(|page| !output.streams(&page.path)) {
+            written = Err(Diagnostic::error(
+                "serve",
+                "a page's address is also another file's",
+            ));
         }
-        output.patch_into(&mut patch).map_err(one)?;
-        timings.lap("write pages");
-
+        if let Err(d) = written {
+            diags.push(d);
+        }
+        timings.lap("write rest");
         let search = search_hashes(&site);
         let sets: Vec<(&str, Option<&str>)> = search::index_sets(&site)
             .into_iter()
@@ -187,9 +224,17 @@ impl Memory {
                 search_before.get(&prefix) != search.get(&prefix)
             })
             .collect();
-        let indexes = search::build_sets(&site, &sets, &mut diags);
+        let indexes = if diags.has_errors() {
+            Vec::new()
+        } else {
+            search::build_sets(&site, &sets, &mut diags)
+        };
         timings.lap("index");
-        crate::stop_on_errors(&mut diags)?;
+        if diags.has_errors() {
+            undo(patch, self);
+            diags.sort();
+            return Err(diags);
+        }
         for &(lang, edition) in &sets {
             let prefix = format!("{}/", search::index_prefix(lang, edition));
             let new: BTreeSet<&str> = indexes
@@ -199,6 +244,7 @@ impl Memory {
                 .collect();
             let old = files_in(&self.out, &prefix);
             if new.iter().copied().ne(old.iter().map(String::as_str)) {
+                undo(patch, self);
                 return Ok(Rebuilt::NeedsFull(format!(
                     "the files of the search index {prefix} changed"
                 )));
@@ -206,7 +252,10 @@ impl Memory {
         }
         output = write::Output::default();
         outputs::search_index::add(&mut output, indexes);
-        output.patch_into(&mut patch).map_err(one)?;
+        if let Err(d) = output.patch_into(&mut patch) {
+            undo(patch, self);
+            return Err(Diagnostics(vec![d]));
+        }
         timings.lap("write index");
 
         let summary = Summary {
@@ -217,7 +266,7 @@ impl Memory {
                 .map(|l| (l.clone(), site.pages_in(l).count()))
                 .collect(),
             records: site.records.len(),
-            files: output.len(),
+            files,
             elapsed: started.elapsed(),
             timings: timings.stages,
             warnings: {

@@ -267,6 +267,9 @@ pub struct Patch {
     /// The name a trash folder gets, beside the output: a staging folder's, so that a build
     /// removes one left by a killed `serve`.
     trash_prefix: (PathBuf, String),
+    /// Every file written, with its previous version in the trash (`None`: it had none, or it
+    /// could not be kept), for [`rollback`](Self::rollback).
+    replaced: Vec<(PathBuf, Option<PathBuf>)>,
     lock: Option<File>,
 }
 
@@ -296,6 +299,7 @@ impl Patch {
             written: 0,
             trash: None,
             trash_prefix: (parent.to_path_buf(), format!(".{name}.nenpo-tmp-")),
+            replaced: Vec::new(),
             lock: Some(lock),
         })
     }
@@ -326,14 +330,16 @@ impl Patch {
             let (parent, prefix) = &self.trash_prefix;
             self.trash = unique_dir(parent, prefix).ok();
         }
-        if let Some(trash) = &self.trash {
-            let _ = std::fs::hard_link(&target, trash.join(self.written.to_string()));
-        }
+        let kept = self.trash.as_ref().and_then(|trash| {
+            let copy = trash.join(self.replaced.len().to_string());
+            std::fs::hard_link(&target, &copy).ok().map(|()| copy)
+        });
         let done = std::fs::write(&fresh, bytes).and_then(|()| std::fs::rename(&fresh, &target));
         if let Err(e) = done {
             let _ = std::fs::remove_file(&fresh);
             return Err(fail(e));
         }
+        self.replaced.push((target, kept));
         self.written += 1;
         Ok(true)
     }
@@ -341,6 +347,22 @@ impl Patch {
     /// How many files were written.
     pub fn written(&self) -> usize {
         self.written
+    }
+
+    /// Undoes the patch: every file written goes back to its previous version, each replaced
+    /// whole again. `false` when a file could not be restored (its previous version could not be
+    /// kept): the caller must then not trust the folder to be the previous version.
+    pub fn rollback(mut self) -> bool {
+        let mut all = true;
+        for (target, kept) in std::mem::take(&mut self.replaced).into_iter().rev() {
+            let restored = match kept {
+                Some(copy) => std::fs::rename(copy, &target).is_ok(),
+                None => false,
+            };
+            all &= restored;
+        }
+        self.written = 0;
+        all
     }
 
     /// Ends the patch: the replaced versions are removed in a thread of their own, under the
@@ -1173,6 +1195,14 @@ mod tests {
         assert!(patch.file("a/x.html", b"new").unwrap());
         assert!(!patch.file("y.html", b"same").unwrap());
         assert_eq!(patch.written(), 1);
+        // Undone, the old file is back whole.
+        patch.rollback();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/x.html")).unwrap(),
+            "old"
+        );
+        let mut patch = Patch::new(site.path(), &out).unwrap();
+        assert!(patch.file("a/x.html", b"new").unwrap());
         let (_, warning) = patch.finish().wait();
         assert!(warning.is_none());
         assert_eq!(io::read_to_string(held).unwrap(), "old");

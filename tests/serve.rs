@@ -663,6 +663,31 @@ fn after_a_series_of_edits_the_served_site_equals_a_build_byte_for_byte() {
     );
     rebuilt("(re-rendered 1 of 14 pages");
 
+    // A page that renders but breaks the print page (this site's print-page-extras.html fails
+    // on a page titled "Boom"): the pages already written are put back, nothing changes.
+    let (before, _) = served.events(0);
+    edit(
+        root,
+        "content/orchards/apples.en.md",
+        "title = \"Apples\"",
+        "title = \"Boom\"",
+    );
+    let (failed, errors) = served.events(before);
+    assert!(failed > before);
+    let errors = errors.expect("the print page's error");
+    assert!(errors.contains("no_such_variable"), "{errors}");
+    let (_, page) = served.get("/en/orchards/apples/");
+    assert!(!page.contains("Boom"), "rolled back: {page}");
+    assert!(page.contains("bore more fruit"));
+    edit(
+        root,
+        "content/orchards/apples.en.md",
+        "title = \"Boom\"",
+        "title = \"Apples\"",
+    );
+    // Back to what is served: nothing to render.
+    rebuilt("(re-rendered 0 of 14 pages");
+
     // A template: everything.
     edit(
         root,
