@@ -16,8 +16,13 @@
 //!   linking page's Markdown, which is rendered again when the linked page's URL changes;
 //! - a language's search index is rebuilt when its inputs changed
 //!   ([`search::inputs_hash`]), and only its files that differ are written;
-//! - the generated pages (print, 404, language chooser), sitemap and robots.txt are made again;
-//!   each file is written only when it differs ([`write::Patch`]).
+//! - the generated pages (404, language chooser; the print page when its pages or records
+//!   changed), sitemap and robots.txt are made again; each file is written only when it differs
+//!   ([`write::Patch`]: written beside, renamed over, so that no reader gets half a file).
+//!
+//! The changed pages are written first, so that they are served as soon as possible, then the
+//! print page, the other files and the search index. Should anything after the first page fail,
+//! every file written is put back to its previous version ([`write::Patch::rollback`]).
 //!
 //! Anything else is a full build ([`Rebuilt::NeedsFull`]): an edit to config.toml, templates,
 //! themes, interface strings, static files or content assets; a page or record added, removed,

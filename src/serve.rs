@@ -9,7 +9,9 @@
 //! build swapped in whole (`write::Staging`). An edit to existing pages or records is an
 //! incremental rebuild (`crate::incremental`): only the pages whose render inputs changed are
 //! rendered, and each changed file is replaced whole in place (`write::Patch`), so that a reader
-//! never gets a half-written file; open pages are told to reload once every file is in place.
+//! never gets a half-written file; open pages are told to reload once every file is in place
+//! (a reader may see some new pages and some old ones, each whole, for those few milliseconds;
+//! a rebuild that fails after writing puts the old ones back).
 //! A build that fails writes nothing, so the last good site stays served while the errors are
 //! shown in the terminal and as an overlay in the browser; the changes that led to it are kept
 //! and built again with the next change.
