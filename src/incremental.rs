@@ -105,6 +105,15 @@ impl Memory {
         }
         timings.lap("load");
 
+        // The files whose text differs from the last good build's.
+        let edited: BTreeSet<&str> = sources
+            .pages
+            .iter()
+            .zip(&self.sources.pages)
+            .filter(|(new, old)| new.file != old.file || new.text != old.text)
+            .map(|(new, _)| new.file.as_str())
+            .collect();
+        let same_text = |file: &str| !edited.contains(file);
         let mut diags = Diagnostics::default();
         let site = site::build_reusing(
             self.site.config.clone(),
@@ -112,7 +121,7 @@ impl Memory {
             &self.images,
             &self.strict,
             &mut diags,
-            Some(&self.site),
+            Some((&self.site, &same_text)),
         );
         timings.lap("parse");
         crate::stop_on_errors(&mut diags)?;

@@ -227,6 +227,9 @@ pub fn build(
     build_reusing(config, sources, images, strict, diags, None)
 }
 
+/// Whether a content file's text is what it was when the previous model was built.
+pub type SameText<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
 /// [`build`], taking each page's rendered Markdown from `previous` (the last good model of the
 /// same site, with the same pages, images and config: `serve`'s incremental rebuilds) where
 /// nothing it depends on changed: the page's text, every page's URL, the glossary's
@@ -237,7 +240,7 @@ pub fn build_reusing(
     images: &crate::image::Images,
     strict: &Strictness,
     diags: &mut Diagnostics,
-    previous: Option<&Site>,
+    previous: Option<(&Site, &SameText<'_>)>,
 ) -> Site {
     let languages = config.languages.clone();
     let editions = config.editions.as_ref();
@@ -454,6 +457,12 @@ pub fn build_reusing(
         .collect();
     let raw_html = config.markdown.raw_html;
     // What the previous model rendered that still holds: only when every page has the same URL.
+    // `same_text(file)`: the file's text is what it was when `previous` was built (the model
+    // keeps only each page's front matter, so the caller, who has the sources, tells).
+    let (previous, same_text) = match previous {
+        Some((prev, same)) => (Some(prev), Some(same)),
+        None => (None, None),
+    };
     let previous = previous.filter(|prev| {
         prev.pages.len() == pages.len()
             && prev.pages.iter().all(|p| {
@@ -479,7 +488,7 @@ pub fn build_reusing(
             let earlier = previous
                 .filter(|_| same_abbreviations.contains(&(page.lang.clone(), page.edition.clone())))
                 .and_then(|prev| prev.page(&page.lang, &page.key))
-                .filter(|p| p.file == page.file && p.text == page.text);
+                .filter(|p| p.file == page.file && same_text.is_some_and(|same| same(&page.file)));
             if let Some(earlier) = earlier {
                 page.content = earlier.content.clone();
                 page.plain_text = earlier.plain_text.clone();
