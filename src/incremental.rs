@@ -272,28 +272,15 @@ impl Memory {
         }
         timings.lap("write index");
 
+        let done = Summary::new(&site, files, started, timings, diags);
         let summary = Summary {
-            pages: site
-                .config
-                .languages
-                .iter()
-                .map(|l| (l.clone(), site.pages_in(l).count()))
-                .collect(),
-            records: site.records.len(),
-            files,
-            elapsed: started.elapsed(),
-            timings: timings.stages,
-            warnings: {
-                diags.sort();
-                diags.0
-            },
             incremental: Some(crate::Incremental {
                 rendered: rendered.len(),
                 written: patch.written(),
             }),
             removal: Some(patch.finish()),
             // `serve` never prints; its pages do not link to a PDF.
-            pdfs: Vec::new(),
+            ..done
         };
         self.sources = sources;
         self.site = site;

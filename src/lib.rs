@@ -80,6 +80,36 @@ pub struct Summary {
     pub pdfs: Vec<(String, u64, bool)>,
 }
 
+impl Summary {
+    /// The summary of a build or rebuild of `site` that wrote `files` files: pages per language,
+    /// records, time and sorted warnings; no removal, rebuild figures or PDFs yet.
+    fn new(
+        site: &site::Site,
+        files: usize,
+        started: Instant,
+        timings: Timings,
+        mut diags: Diagnostics,
+    ) -> Summary {
+        diags.sort();
+        Summary {
+            pages: site
+                .config
+                .languages
+                .iter()
+                .map(|l| (l.clone(), site.pages_in(l).count()))
+                .collect(),
+            records: site.records.len(),
+            files,
+            elapsed: started.elapsed(),
+            timings: timings.stages,
+            warnings: diags.0,
+            removal: None,
+            incremental: None,
+            pdfs: Vec::new(),
+        }
+    }
+}
+
 /// What an incremental rebuild re-rendered and wrote.
 #[derive(Clone, Copy, Debug)]
 pub struct Incremental {
@@ -248,25 +278,12 @@ fn finish(
     output: &write::Output,
     started: Instant,
     timings: Timings,
-    mut diags: Diagnostics,
+    diags: Diagnostics,
     pdfs: Vec<(String, u64, bool)>,
 ) -> Result<Summary, Diagnostics> {
-    diags.sort();
     Ok(Summary {
-        pages: site
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.clone(), site.pages_in(l).count()))
-            .collect(),
-        records: site.records.len(),
-        files: output.len(),
-        elapsed: started.elapsed(),
-        timings: timings.stages,
-        warnings: diags.0,
-        removal: None,
-        incremental: None,
         pdfs,
+        ..Summary::new(site, output.len(), started, timings, diags)
     })
 }
 

@@ -160,6 +160,25 @@ impl Common {
         };
         options
     }
+
+    /// The options of a command that writes the site into `output` (relative to the site folder,
+    /// shown as given: "public", not "./public"), once the output guard has let it through.
+    fn build_options(
+        &self,
+        output: PathBuf,
+        base_url: Option<String>,
+    ) -> Result<(BuildOptions, PathBuf), Diagnostic> {
+        let mut options = self.options();
+        let output = if output.is_absolute() || self.root == std::path::Path::new(".") {
+            output
+        } else {
+            self.root.join(output)
+        };
+        nenpo::write::check_output(&options.root, &output)?;
+        options.output = Some(output.clone());
+        options.base_url = base_url;
+        Ok((options, output))
+    }
 }
 
 fn main() -> ExitCode {
@@ -172,18 +191,10 @@ fn main() -> ExitCode {
             base_url,
             timings,
         } => {
-            let mut options = common.options();
-            // Relative to the site folder; shown as given ("public", not "./public").
-            let output = if output.is_absolute() || common.root == std::path::Path::new(".") {
-                output
-            } else {
-                common.root.join(output)
+            let (options, output) = match common.build_options(output, base_url) {
+                Ok(both) => both,
+                Err(refused) => return refuse(&refused),
             };
-            if let Err(refused) = nenpo::write::check_output(&options.root, &output) {
-                return refuse(&refused);
-            }
-            options.output = Some(output.clone());
-            options.base_url = base_url;
             run(&options, timings, Some(&output))
         }
         Command::Pdf {
@@ -192,17 +203,10 @@ fn main() -> ExitCode {
             base_url,
             timings,
         } => {
-            let mut options = common.options();
-            let output = if output.is_absolute() || common.root == std::path::Path::new(".") {
-                output
-            } else {
-                common.root.join(output)
+            let (mut options, output) = match common.build_options(output, base_url) {
+                Ok(both) => both,
+                Err(refused) => return refuse(&refused),
             };
-            if let Err(refused) = nenpo::write::check_output(&options.root, &output) {
-                return refuse(&refused);
-            }
-            options.output = Some(output.clone());
-            options.base_url = base_url;
             options.pdf = nenpo::pdf::Mode::Make;
             run(&options, timings, Some(&output))
         }
