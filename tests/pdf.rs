@@ -150,11 +150,39 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The title of every page on the print page, in reading order.
-fn print_page_titles(html: &str) -> Vec<String> {
-    html.split("class=\"print-page__title\">")
+/// Every page on the print page, in reading order: its title and its own headings (the text
+/// of each h3 in its article).
+fn print_pages(html: &str) -> Vec<(String, Vec<String>)> {
+    html.split("<article class=\"print-page")
         .skip(1)
-        .map(|rest| unescape(&rest[..rest.find("</h2>").unwrap()]))
+        .map(|article| {
+            let article = &article[..article.find("</article>").unwrap()];
+            let needle = "class=\"print-page__title\">";
+            let rest = &article[article.find(needle).unwrap() + needle.len()..];
+            let title = unescape(&rest[..rest.find("</h2>").unwrap()]);
+            let headings = article
+                .split("<h3")
+                .skip(1)
+                .map(|h| {
+                    let inner = &h[h.find('>').unwrap() + 1..h.find("</h3>").unwrap()];
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in inner.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    unescape(&text)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            (title, headings)
+        })
         .collect()
 }
 
@@ -246,19 +274,55 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
         assert_subset_fonts(lang, &pdf);
 
         // The outline: the cover, the contents, then a bookmark for every page, sections
-        // holding their pages; each opens the page the title is printed on.
+        // holding their pages, and under each page first a bookmark for each of its own
+        // headings (`##`, an h3 on the print page); each opens the page the title is printed on.
         let marks = outline(&pdf);
         let html = read(&out, &rel.replace("report.pdf", "print/index.html"));
-        let page_titles = print_page_titles(&html);
+        let print_pages = print_pages(&html);
+        let page_titles: Vec<String> = print_pages.iter().map(|(t, _)| t.clone()).collect();
         assert!(page_titles.len() > 40, "{lang}: {page_titles:?}");
-        let marked: Vec<&str> = marks.iter().skip(2).map(|(_, t, _)| t.as_str()).collect();
-        assert_eq!(
-            marked, page_titles,
-            "{lang}: one bookmark per page, in order"
+        let expected: Vec<(bool, String)> = print_pages
+            .iter()
+            .flat_map(|(t, headings)| {
+                std::iter::once((true, t.clone()))
+                    .chain(headings.iter().map(|h| (false, h.clone())))
+            })
+            .collect();
+        let headings = expected.iter().filter(|(page, _)| !page).count();
+        assert!(
+            headings > page_titles.len(),
+            "{lang}: only {headings} headings on the print page"
         );
+        let marked: Vec<String> = marks.iter().skip(2).map(|(_, t, _)| squeeze(t)).collect();
+        let wanted: Vec<String> = expected.iter().map(|(_, t)| squeeze(t)).collect();
+        assert_eq!(
+            marked, wanted,
+            "{lang}: one bookmark per page and per heading of its own, in order"
+        );
+        // Page or heading, for each bookmark after the contents.
+        let is_page: Vec<bool> = std::iter::repeat_n(true, 2)
+            .chain(expected.iter().map(|(page, _)| *page))
+            .collect();
+        let mut page_depth = 0;
+        for (i, (depth, t, _)) in marks.iter().enumerate().skip(2) {
+            if is_page[i] {
+                page_depth = *depth;
+            } else {
+                assert_eq!(
+                    *depth,
+                    page_depth + 1,
+                    "{lang}: the heading {t:?} is not right under its page"
+                );
+            }
+        }
         assert_eq!(marks[0].1, title);
         assert!(
-            marks.iter().filter(|(d, _, _)| *d == 1).count() >= page_titles.len() - 10,
+            marks
+                .iter()
+                .enumerate()
+                .filter(|(i, (d, _, _))| *d == 1 && is_page[*i])
+                .count()
+                >= page_titles.len() - 10,
             "{lang}: pages under their sections: {marks:?}"
         );
         for (_, t, page) in marks.iter().skip(2) {
@@ -289,7 +353,14 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
             .iter()
             .enumerate()
             .filter(|(i, (d, _, _))| {
-                *d == 0 && marks.get(i + 1).is_some_and(|(next, _, _)| *next == 1)
+                *d == 0
+                    && is_page[*i]
+                    && marks
+                        .iter()
+                        .enumerate()
+                        .skip(i + 1)
+                        .find(|(j, _)| is_page[*j])
+                        .is_some_and(|(_, (next, _, _))| *next == 1)
             })
             .map(|(_, m)| m)
             .collect();

@@ -204,7 +204,8 @@ impl Browser {
                 "printBackground": true,
                 "displayHeaderFooter": false,
                 "generateTaggedPDF": true,
-                "generateDocumentOutline": false,
+                // An outline from the headings: nenpo takes the headings of each page from it.
+                "generateDocumentOutline": true,
                 "paperWidth": 8.27,
                 "paperHeight": 11.69,
                 "transferMode": "ReturnAsBase64",

@@ -18,7 +18,26 @@ pub struct Bookmark {
     pub dest: Option<String>,
     /// The page (1-based) opened when `dest` is `None`.
     pub page: u32,
+    /// Also a bookmark, first under this one, for each heading of the part of the document that
+    /// this bookmark opens: the headings one level below the heading with this bookmark's title
+    /// in Chromium's document outline (a page's title and its own sections).
+    pub headings: bool,
     pub children: Vec<Bookmark>,
+}
+
+/// A bookmark ready to write: its destination resolved.
+struct Node {
+    title: String,
+    dest: Option<Object>,
+    children: Vec<Node>,
+}
+
+/// An entry of the outline Chromium makes from the print page's headings (h1–h6): the
+/// heading's text, where it is, and the headings below it.
+struct Heading {
+    title: String,
+    dest: Option<Object>,
+    kids: Vec<Heading>,
 }
 
 /// The document information nenpo sets.
@@ -95,6 +114,58 @@ impl Pdf {
             .collect()
     }
 
+    /// Chromium's document outline (printed with `generateDocumentOutline`), and the ids of its
+    /// objects, which nenpo's outline replaces.
+    fn document_outline(&self) -> (Vec<Heading>, Vec<ObjectId>) {
+        fn items(doc: &Document, first: Option<ObjectId>, ids: &mut Vec<ObjectId>) -> Vec<Heading> {
+            let mut out = Vec::new();
+            let mut next = first;
+            while let Some(id) = next {
+                // A loop in a broken outline ends the walk.
+                if ids.contains(&id) || ids.len() > 100_000 {
+                    break;
+                }
+                ids.push(id);
+                let Ok(item) = doc.get_dictionary(id) else {
+                    break;
+                };
+                let dest = item
+                    .get(b"Dest")
+                    .ok()
+                    .or_else(|| item.get(b"A").ok()?.as_dict().ok()?.get(b"D").ok())
+                    .and_then(|d| doc.dereference(d).ok())
+                    .map(|(_, d)| d.clone());
+                let title = item
+                    .get(b"Title")
+                    .ok()
+                    .and_then(|t| lopdf::decode_text_string(t).ok())
+                    .unwrap_or_default();
+                let child = item.get(b"First").and_then(Object::as_reference).ok();
+                let kids = items(doc, child, ids);
+                out.push(Heading { title, dest, kids });
+                next = item.get(b"Next").and_then(Object::as_reference).ok();
+            }
+            out
+        }
+        let mut ids = Vec::new();
+        let root = self
+            .doc
+            .catalog()
+            .ok()
+            .and_then(|c| c.get(b"Outlines").and_then(Object::as_reference).ok());
+        let Some(root) = root else {
+            return (Vec::new(), ids);
+        };
+        ids.push(root);
+        let first = self
+            .doc
+            .get_dictionary(root)
+            .ok()
+            .and_then(|r| r.get(b"First").and_then(Object::as_reference).ok());
+        let headings = items(&self.doc, first, &mut ids);
+        (headings, ids)
+    }
+
     /// Writes the outline, the metadata and the file identifier, and returns the finished file.
     pub fn finish(mut self, meta: &Metadata, outline: &[Bookmark]) -> Result<Vec<u8>, String> {
         let dests = self.named_destinations();
@@ -113,8 +184,80 @@ impl Pdf {
                 }),
             }
         };
+        let (headings, chromium_ids) = self.document_outline();
+        for id in chromium_ids {
+            self.doc.objects.remove(&id);
+        }
+        // Chromium's headings in document order, at the level of the page titles (the
+        // shallowest level where a page's title appears, so that a section's heading that
+        // happens to have a page's title is not taken for it); each bookmark that wants its
+        // headings takes those of the next heading with its title.
+        fn flatten<'h>(items: &'h [Heading], depth: usize, out: &mut Vec<(usize, &'h Heading)>) {
+            for h in items {
+                out.push((depth, h));
+                flatten(&h.kids, depth + 1, out);
+            }
+        }
+        fn wanted(items: &[Bookmark], out: &mut std::collections::BTreeSet<String>) {
+            for b in items {
+                if b.headings {
+                    out.insert(squeeze(&b.title));
+                }
+                wanted(&b.children, out);
+            }
+        }
+        let mut all = Vec::new();
+        flatten(&headings, 0, &mut all);
+        let mut titles = std::collections::BTreeSet::new();
+        wanted(outline, &mut titles);
+        let level = all
+            .iter()
+            .filter(|(_, h)| titles.contains(&squeeze(&h.title)))
+            .map(|(d, _)| *d)
+            .min();
+        let order: Vec<&Heading> = all
+            .iter()
+            .filter(|(d, _)| Some(*d) == level)
+            .map(|(_, h)| *h)
+            .collect();
+        let mut at = 0;
+        fn resolve(
+            items: &[Bookmark],
+            explicit: &dyn Fn(&Bookmark) -> Option<Object>,
+            order: &[&Heading],
+            at: &mut usize,
+        ) -> Vec<Node> {
+            items
+                .iter()
+                .map(|b| {
+                    let mut children = Vec::new();
+                    if b.headings {
+                        let wanted = squeeze(&b.title);
+                        if let Some(i) = order[*at..]
+                            .iter()
+                            .position(|h| squeeze(&h.title) == wanted)
+                        {
+                            let heading = order[*at + i];
+                            *at += i + 1;
+                            children.extend(heading.kids.iter().map(|k| Node {
+                                title: k.title.split_whitespace().collect::<Vec<_>>().join(" "),
+                                dest: k.dest.clone(),
+                                children: Vec::new(),
+                            }));
+                        }
+                    }
+                    children.extend(resolve(&b.children, explicit, order, at));
+                    Node {
+                        title: b.title.clone(),
+                        dest: explicit(b),
+                        children,
+                    }
+                })
+                .collect()
+        }
+        let nodes = resolve(outline, &explicit, &order, &mut at);
         let root_id = self.doc.new_object_id();
-        let (first, last, count) = self.add_bookmarks(outline, root_id, &explicit);
+        let (first, last, count) = self.add_bookmarks(&nodes, root_id);
         let mut root = Dictionary::new();
         root.set("Type", Object::Name(b"Outlines".to_vec()));
         if let (Some(first), Some(last)) = (first, last) {
@@ -200,9 +343,8 @@ impl Pdf {
     /// Adds `items` under `parent`; returns the first, the last and the count of visible items.
     fn add_bookmarks(
         &mut self,
-        items: &[Bookmark],
+        items: &[Node],
         parent: ObjectId,
-        dest: &dyn Fn(&Bookmark) -> Option<Object>,
     ) -> (Option<ObjectId>, Option<ObjectId>, i64) {
         let ids: Vec<ObjectId> = items.iter().map(|_| self.doc.new_object_id()).collect();
         let mut count = 0;
@@ -216,10 +358,10 @@ impl Pdf {
             if let Some(next) = ids.get(i + 1) {
                 dict.set("Next", Object::Reference(*next));
             }
-            if let Some(d) = dest(item) {
-                dict.set("Dest", d);
+            if let Some(d) = &item.dest {
+                dict.set("Dest", d.clone());
             }
-            let (first, last, under) = self.add_bookmarks(&item.children, ids[i], dest);
+            let (first, last, under) = self.add_bookmarks(&item.children, ids[i]);
             if let (Some(first), Some(last)) = (first, last) {
                 dict.set("First", Object::Reference(first));
                 dict.set("Last", Object::Reference(last));
@@ -270,6 +412,11 @@ fn stable_node_ids(doc: &mut Document) {
             }
         });
     }
+}
+
+/// A title without its white space, to compare titles however lines were broken.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
 }
 
 /// A PDF text string: ASCII as it is, anything else in UTF-16BE with its byte order mark.

@@ -7,7 +7,7 @@
 //! request is refused), turns links between pages into links inside the document, prints it,
 //! reads from the PDF the page on which every page of the report starts, writes those numbers
 //! into the contents and prints again (until the numbers stay the same), then writes the outline
-//! (a bookmark per section and page), the metadata (title, language, author, subject, a date
+//! (a bookmark per section and page, and under each page one per heading of its own), the metadata (title, language, author, subject, a date
 //! from `SOURCE_DATE_EPOCH` or the content, never the time of printing) and a file identifier
 //! made from the contents, so that the same input gives the same bytes.
 //!
@@ -241,6 +241,7 @@ fn print_one(
         title: title.to_string(),
         dest: None,
         page: 1,
+        headings: false,
         children: Vec::new(),
     }];
     if let Some(contents) = contents_title.as_str().filter(|t| !t.is_empty()) {
@@ -248,6 +249,7 @@ fn print_one(
             title: contents.to_string(),
             dest: None,
             page: 2,
+            headings: false,
             children: Vec::new(),
         });
     }
@@ -270,13 +272,15 @@ fn print_one(
 }
 
 /// A bookmark for every page of the language, sections holding their pages; each opens the
-/// page's article on the print page (`p-` and its content path).
+/// page's article on the print page (`p-` and its content path) and holds a bookmark for each
+/// of the page's own headings (its `##` sections, an `h3` on the print page) before its pages.
 fn bookmarks(site: &Site, lang: &str, edition: Option<&str>) -> Vec<Bookmark> {
     fn mark(site: &Site, page: &Page) -> Bookmark {
         Bookmark {
             title: page.front.title.clone(),
             dest: Some(slug(page)),
             page: 1,
+            headings: true,
             children: if page.is_section && page.parent.is_some() {
                 site.children(page).map(|c| mark(site, c)).collect()
             } else {
