@@ -1,5 +1,6 @@
 //! Search benchmark: on synthetic bilingual sites of 1,000 and 10,000 pages per language, the
-//! index stage's time (median of three builds, the rest of the build not counted) and the size
+//! index stage's time (median of three builds, the rest of the build not counted; the pages'
+//! fragments, made at write time, timed apart) and the size
 //! of each language's index; then, in headless Chromium from file://, what a first and a second
 //! query transfer (`tests/browser/bench-search.mjs --transfer`: the client, meta, shards and
 //! fragments each query loads, raw and gzipped).
@@ -29,8 +30,9 @@ fn cpu_time() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
-/// The index stage alone on the site's model: (wall, CPU) time, median of [`RUNS`].
-fn index_stage(site_dir: &Path) -> (Duration, Duration) {
+/// The index stage alone on the site's model: (wall, CPU) time, median of [`RUNS`]; then the
+/// time to make every page's fragment, which the build does at write time (median wall).
+fn index_stage(site_dir: &Path) -> ((Duration, Duration), Duration) {
     let config = config::Config::load(site_dir).expect("config");
     let mut diags = Diagnostics::default();
     let sources = load::load(site_dir, &config, &mut diags);
@@ -39,14 +41,24 @@ fn index_stage(site_dir: &Path) -> (Duration, Duration) {
     let mut runs: Vec<(Duration, Duration)> = (0..RUNS)
         .map(|_| {
             let (wall, cpu) = (std::time::Instant::now(), cpu_time());
-            let files = search::build(&model, &mut diags);
+            let index = search::build(&model, &mut diags);
             let run = (wall.elapsed(), cpu_time() - cpu);
-            drop(files);
+            drop(index);
             run
         })
         .collect();
     runs.sort();
-    runs[RUNS / 2]
+    let mut fragments: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let wall = std::time::Instant::now();
+            search::write_fragments(&model, |path, bytes| {
+                std::hint::black_box((path, bytes));
+            });
+            wall.elapsed()
+        })
+        .collect();
+    fragments.sort();
+    (runs[RUNS / 2], fragments[RUNS / 2])
 }
 
 const RUNS: usize = 3;
@@ -100,13 +112,15 @@ fn main() {
             })
             .collect();
         index_times.sort();
-        let (wall, cpu) = index_stage(&site);
+        let ((wall, cpu), fragments) = index_stage(&site);
         println!(
             "{pages} pages per language: index stage {:.0} ms in the build, {:.0} ms alone \
-             ({:.0} ms CPU; medians of {RUNS}; both languages; load average {})",
+             ({:.0} ms CPU), fragments made at write time {:.0} ms (medians of {RUNS}; both \
+             languages; load average {})",
             index_times[RUNS / 2].as_secs_f64() * 1000.0,
             wall.as_secs_f64() * 1000.0,
             cpu.as_secs_f64() * 1000.0,
+            fragments.as_secs_f64() * 1000.0,
             std::fs::read_to_string("/proc/loadavg")
                 .unwrap_or_default()
                 .split(' ')

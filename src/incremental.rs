@@ -214,7 +214,7 @@ impl Memory {
             &site,
             &self.root,
             generated,
-            Vec::new(),
+            search::Index::default(),
             Vec::new(),
             &mut diags,
         );
@@ -265,7 +265,11 @@ impl Memory {
             }
         }
         output = write::Output::default();
-        outputs::search_index::add(&mut output, indexes);
+        let index = search::Index {
+            files: indexes,
+            fragments: Vec::new(),
+        };
+        outputs::search_index::add(&mut output, index);
         if let Err(d) = output.patch_into(&mut patch) {
             undo(patch, self);
             return Err(Diagnostics(vec![d]));

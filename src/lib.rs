@@ -251,6 +251,8 @@ pub fn build_keeping(
     outputs::pages::stream(&renderer, &output, Some(&stream), &mut diags);
     timings.lap("render");
     stop_on_errors(&mut diags)?;
+    outputs::search_index::stream(&site, &output, &stream);
+    timings.lap("fragments");
     stream.finish().map_err(one)?;
     output.write_into(&staging).map_err(one)?;
     let removal = staging.commit().map_err(one)?;

@@ -19,13 +19,14 @@ use crate::site::Site;
 use crate::write::Output;
 
 /// Every output file: theme and site static files, content assets, pages (content pages by path
-/// only: they are streamed, see [`pages::stream`]), redirects (aliases, a series' entry points), search indexes, robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
+/// only: they are streamed, see [`pages::stream`]), redirects (aliases, a series' entry points), search indexes (fragments by path only: see
+/// [`search_index::stream`]), robots.txt and the sitemap. Later outputs may replace files of earlier ones (`Output::set`),
 /// so the order here is the order of precedence.
 pub fn assemble(
     site: &Site,
     root: &Path,
     generated: Vec<RenderedPage>,
-    indexes: crate::search::Files,
+    indexes: crate::search::Index,
     image_files: Vec<(String, crate::image::ImageOutput)>,
     diags: &mut Diagnostics,
 ) -> Output {

@@ -118,46 +118,62 @@ pub fn write(
     }
     meta.push_str("}}");
     files.push(script(prefix, "meta", &meta));
-
-    let fragments: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(n, page)| script(prefix, &format!("f/{n}"), &fragment(page)))
-        .collect();
-    files.extend(fragments);
     files
 }
 
-/// A page's fragment: `{"url","title","section","chunks":[[id, heading, body], …]}`, `id` `""`
-/// for the top of the page.
-fn fragment(page: &SearchPage) -> String {
+/// The fragment of every page (page `n` is `pages[n]`).
+pub fn fragments(prefix: &str, pages: &[&SearchPage]) -> Files {
+    pages
+        .par_iter()
+        .enumerate()
+        .map(|(n, page)| {
+            let mut js = String::new();
+            let path = fragment(prefix, n, page, &mut js);
+            (path, js.into_bytes())
+        })
+        .collect()
+}
+
+/// Where the fragment of page `n` goes: `<prefix>/f/<n>.js`.
+pub fn fragment_path(prefix: &str, n: usize) -> String {
+    format!("{prefix}/f/{n}.js")
+}
+
+/// Page `n`'s fragment, a script registering
+/// `{"url","title","section","chunks":[[id, heading, body], …]}` (`id` `""` for the top of the
+/// page), made in `out` (emptied first); returns its path.
+pub fn fragment(prefix: &str, n: usize, page: &SearchPage, out: &mut String) -> String {
     let text: usize = page
         .sections
         .iter()
         .map(|s| s.heading.len() + s.body.len() + 16)
         .sum();
-    let mut out = String::with_capacity(text + page.url.len() + page.title.len() + 64);
-    out.push_str("{\"url\":");
-    push_json_str(page.url, &mut out);
+    let key = format!("{prefix}/f/{n}");
+    out.clear();
+    out.reserve(text + page.url.len() + page.title.len() + page.section.len() + key.len() + 80);
+    out.push_str("nenpoSearch(");
+    push_json_str(&key, out);
+    out.push_str(",{\"url\":");
+    push_json_str(page.url, out);
     out.push_str(",\"title\":");
-    push_json_str(page.title, &mut out);
+    push_json_str(page.title, out);
     out.push_str(",\"section\":");
-    push_json_str(page.section, &mut out);
+    push_json_str(page.section, out);
     out.push_str(",\"chunks\":[");
     for (i, s) in page.sections.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('[');
-        push_json_str(s.id.as_deref().unwrap_or(""), &mut out);
+        push_json_str(s.id.as_deref().unwrap_or(""), out);
         out.push(',');
-        push_json_str(&s.heading, &mut out);
+        push_json_str(&s.heading, out);
         out.push(',');
-        push_json_str(&s.body, &mut out);
+        push_json_str(&s.body, out);
         out.push(']');
     }
-    out.push_str("]}");
-    out
+    out.push_str("]});\n");
+    key + ".js"
 }
 
 /// `<prefix>/<name>.js`, which registers `json` under `"<prefix>/<name>"`.

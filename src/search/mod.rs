@@ -53,10 +53,19 @@ pub struct Section<'a> {
 /// Every file of the search indexes: `(path in the output, contents)`.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// What the index stage hands on: every index's meta file and term shards (and its elasticlunr
+/// index when the site asks for one), and the path of every page's fragment. The fragments, the
+/// bulk of an index, are not held: [`write_fragments`] makes each from the model at write time.
+#[derive(Default)]
+pub struct Index {
+    pub files: Files,
+    pub fragments: Vec<String>,
+}
+
 /// The index stage: one index per language of the site, under `search/<lang>/`; in a series of
 /// editions one per language and edition, under `search/<lang>/<edition>/`.
-pub fn build(site: &Site, diags: &mut Diagnostics) -> Files {
-    build_sets(site, &index_sets(site), diags)
+pub fn build(site: &Site, diags: &mut Diagnostics) -> Index {
+    build_some(site, &index_sets(site), false, diags)
 }
 
 /// Every index of the site: `(language, edition)`.
@@ -69,31 +78,68 @@ pub fn index_sets(site: &Site) -> Vec<(&str, Option<&str>)> {
         .collect()
 }
 
-/// The indexes of `sets` only (`serve` rebuilds those whose [`inputs_hash`] changed).
+/// The indexes of `sets` only, fragments included (`serve` rebuilds those whose
+/// [`inputs_hash`] changed, and compares every file with the one it has).
 pub fn build_sets(site: &Site, sets: &[(&str, Option<&str>)], diags: &mut Diagnostics) -> Files {
-    let results: Vec<(String, Result<Files, String>)> = sets
+    build_some(site, sets, true, diags).files
+}
+
+/// The indexes of `sets`, with their fragments in `files` or only their paths in `fragments`.
+fn build_some(
+    site: &Site,
+    sets: &[(&str, Option<&str>)],
+    with_fragments: bool,
+    diags: &mut Diagnostics,
+) -> Index {
+    let results: Vec<(String, Result<Built, String>)> = sets
         .par_iter()
         .map(|&(lang, edition)| {
             let pages = pages_of(site, lang, edition);
             let aliases = aliases_of(site, lang, edition);
             let prefix = index_prefix(lang, edition);
-            let built = build_index(lang, &pages, &aliases, &prefix, site.config.search.format);
+            let format = site.config.search.format;
+            let built = index_files(lang, &pages, &aliases, &prefix, format, with_fragments);
             (prefix, built)
         })
         .collect();
-    let mut files = Files::new();
+    let mut index = Index::default();
     for (prefix, result) in results {
         match result {
-            Ok(mut built) => {
+            Ok((mut built, pages)) => {
                 for warning in format::size_warnings(&built) {
                     diags.push(Diagnostic::warning(format!("{prefix}/"), warning));
                 }
-                files.append(&mut built);
+                index.files.append(&mut built);
+                if !with_fragments {
+                    index
+                        .fragments
+                        .extend((0..pages).map(|n| format::fragment_path(&prefix, n)));
+                }
             }
             Err(e) => diags.push(Diagnostic::error(format!("{prefix}/"), e)),
         }
     }
-    files
+    index
+}
+
+/// Makes the fragment of every page of every index [`build`] made, in parallel, and hands each
+/// to `write` with its path as soon as it is made (one buffer per thread; none is held).
+pub fn write_fragments(site: &Site, write: impl Fn(&str, &[u8]) + Sync) {
+    for (lang, edition) in index_sets(site) {
+        let pages = pages_of(site, lang, edition);
+        // An index with errors has no fragments (and the build stops before writing).
+        let Ok(order) = in_url_order(lang, &pages) else {
+            continue;
+        };
+        let prefix = index_prefix(lang, edition);
+        order
+            .par_iter()
+            .enumerate()
+            .for_each_init(String::new, |buffer, (n, page)| {
+                let path = format::fragment(&prefix, n, page, buffer);
+                write(&path, buffer.as_bytes());
+            });
+    }
 }
 
 /// A fingerprint of everything the index of `lang` (and `edition`) is made of (pages, their text
@@ -126,6 +172,42 @@ pub fn build_index(
     prefix: &str,
     requested: SearchFormat,
 ) -> Result<Files, String> {
+    index_files(lang, pages, aliases, prefix, requested, true).map(|(files, _)| files)
+}
+
+/// An index's files and its number of pages.
+type Built = (Files, usize);
+
+/// [`build_index`], with or without the fragments.
+fn index_files(
+    lang: &str,
+    pages: &[SearchPage],
+    aliases: &BTreeMap<String, Vec<String>>,
+    prefix: &str,
+    requested: SearchFormat,
+    with_fragments: bool,
+) -> Result<Built, String> {
+    let order = in_url_order(lang, pages)?;
+    let postings = postings::build(lang, &order);
+    let mut files = format::write(lang, prefix, &order, &postings, aliases);
+    if with_fragments {
+        files.extend(format::fragments(prefix, &order));
+    }
+    if requested == SearchFormat::Elasticlunr {
+        files.push((
+            format!("{prefix}/elasticlunr.json"),
+            elasticlunr::build(lang, &order).into_bytes(),
+        ));
+    }
+    Ok((files, order.len()))
+}
+
+/// The pages in the order an index numbers them (by URL); an error for an invalid language code
+/// or two pages with one URL.
+fn in_url_order<'p, 'a>(
+    lang: &str,
+    pages: &'p [SearchPage<'a>],
+) -> Result<Vec<&'p SearchPage<'a>>, String> {
     if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(format!("search index: invalid language code {lang:?}"));
     }
@@ -137,18 +219,9 @@ pub fn build_index(
             pair[0].url
         ));
     }
-    let postings = postings::build(lang, &order);
-    let mut files = format::write(lang, prefix, &order, &postings, aliases);
-    if requested == SearchFormat::Elasticlunr {
-        files.push((
-            format!("{prefix}/elasticlunr.json"),
-            elasticlunr::build(lang, &order).into_bytes(),
-        ));
-    }
-    Ok(files)
+    Ok(order)
 }
 
-/// The pages of one language with their text from the model.
 /// Where the index of a language (and edition) lies: `search/ja`, `search/ja/2021`.
 pub fn index_prefix(lang: &str, edition: Option<&str>) -> String {
     match edition {
@@ -157,6 +230,7 @@ pub fn index_prefix(lang: &str, edition: Option<&str>) -> String {
     }
 }
 
+/// The pages of one language (and edition) with their text from the model.
 pub fn pages_of<'a>(
     site: &'a Site,
     lang: &'a str,
