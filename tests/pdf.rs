@@ -423,22 +423,55 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
             !html.contains("report.pdf"),
             "the print page links to its own PDF"
         );
+
+        // AMED is a series of editions: `<lang>/report.pdf` is the latest edition's PDF (an
+        // address that follows the newest report, like `<lang>/`), and the archive page links
+        // to each edition's PDF with its size.
+        assert_ne!(rel, format!("{lang}/report.pdf"), "AMED is a series");
+        let latest = std::fs::read(out.join(lang).join("report.pdf"))
+            .unwrap_or_else(|e| panic!("{lang}/report.pdf: {e}"));
+        assert!(latest == bytes, "{lang}/report.pdf is not {rel}");
+        let archive = read(&out, &format!("{lang}/archive/index.html"));
+        let needle = format!(
+            "href=\"../../{rel}\" type=\"application/pdf\">{link_text}{:.1} MB",
+            bytes.len() as f64 / 1e6
+        );
+        assert!(archive.contains(&needle), "the archive lacks {needle}");
     }
 
     // The same input gives the same bytes.
     ok(&print());
-    for (lang, (rel, bytes)) in first {
-        let again = std::fs::read(out.join(&rel)).unwrap();
-        if again != bytes {
+    for (lang, (rel, bytes)) in &first {
+        let again = std::fs::read(out.join(rel)).unwrap();
+        if again != *bytes {
             if let Some(dir) = std::env::var_os("NENPO_PDF_KEEP") {
-                std::fs::write(Path::new(&dir).join(format!("{lang}-1.pdf")), &bytes).unwrap();
+                std::fs::write(Path::new(&dir).join(format!("{lang}-1.pdf")), bytes).unwrap();
                 std::fs::write(Path::new(&dir).join(format!("{lang}-2.pdf")), &again).unwrap();
             }
         }
         assert!(
-            again == bytes,
+            again == *bytes,
             "{lang}: a second `nenpo pdf` printed different bytes"
         );
+    }
+
+    // A build of the unchanged report keeps each edition's PDF, the latest one's copy and the
+    // archive's links.
+    let said = ok(&nenpo()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap());
+    for (lang, (rel, bytes)) in &first {
+        assert!(said.contains(&format!("{rel}: ")), "{said}");
+        assert!(std::fs::read(out.join(rel)).unwrap() == *bytes, "{rel}");
+        assert!(
+            std::fs::read(out.join(lang).join("report.pdf")).unwrap() == *bytes,
+            "{lang}/report.pdf after a build"
+        );
+        assert!(read(&out, &format!("{lang}/archive/index.html")).contains(rel.as_str()));
     }
 }
 

@@ -1,5 +1,8 @@
 //! The PDF of each language, `{lang}/report.pdf` (see [`crate::pdf`]): printed by `nenpo pdf`,
-//! kept by `nenpo build` from the previous output while its print page is unchanged.
+//! kept by `nenpo build` from the previous output while its print page is unchanged. In a series
+//! each edition has its own, `{lang}/{edition}/report.pdf`, and `{lang}/report.pdf` is a copy of
+//! the latest edition's: an address that always leads to the newest report, like `{lang}/` does
+//! (a PDF address cannot redirect; a copy is as deterministic as its original).
 
 use std::path::Path;
 
@@ -70,12 +73,20 @@ pub fn add(
             reports
         }
     };
+    let latest = site.config.editions.as_ref().map(|e| e.latest.as_str());
     for report in &reports {
         output.add(
             report.path.clone(),
             Contents::Bytes(report.bytes.clone()),
             &format!("the PDF ({})", report.lang),
         )?;
+        if latest.is_some() && report.edition.as_deref() == latest {
+            output.add(
+                pdf::path_of(&report.lang, None),
+                Contents::Bytes(report.bytes.clone()),
+                &format!("the PDF of the latest edition ({})", report.lang),
+            )?;
+        }
     }
     Ok(reports)
 }

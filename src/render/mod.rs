@@ -50,6 +50,8 @@ pub struct Renderer<'a> {
     /// Per language and edition (`None` outside a series): what every page's context holds
     /// besides `root` and `page`.
     bases: BTreeMap<(&'a str, Option<&'a str>), Context>,
+    /// The PDF of each language and edition that has one (see [`Renderer::link_pdf`]).
+    pdfs: BTreeMap<(String, Option<String>), crate::pdf::Link>,
 }
 
 impl<'a> Renderer<'a> {
@@ -116,6 +118,7 @@ impl<'a> Renderer<'a> {
             site,
             templates,
             bases,
+            pdfs: BTreeMap::new(),
         }
     }
 
@@ -298,8 +301,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// From now on every page of `lang` (in `edition`) links to its PDF in the footer
-    /// (`report_pdf`).
+    /// (`report_pdf`), and the archive page to each edition's PDF.
     pub fn link_pdf(&mut self, lang: &str, edition: Option<&str>, link: &crate::pdf::Link) {
+        self.pdfs.insert(
+            (lang.to_string(), edition.map(str::to_string)),
+            link.clone(),
+        );
         let key = self
             .bases
             .iter_mut()
@@ -332,7 +339,8 @@ impl<'a> Renderer<'a> {
         }
         if site.config.editions.is_some() && templates.has("archive.html") {
             for lang in &site.config.languages {
-                match render_archive(site, templates, lang, &self.bases[&(lang.as_str(), latest)]) {
+                let base = &self.bases[&(lang.as_str(), latest)];
+                match render_archive(site, templates, lang, base, &self.pdfs) {
                     Ok(page) => out.push(page),
                     Err(d) => diags.push(d),
                 }
@@ -490,18 +498,22 @@ fn render_print(
     Ok(RenderedPage { path, html, source })
 }
 
-/// `{lang}/archive/index.html`: every edition of the series, newest first (template
-/// `archive.html`; `editions` in its context).
+/// `{lang}/archive/index.html`: every edition of the series, newest first, each with its PDF
+/// where there is one (template `archive.html`; `editions` in its context).
 fn render_archive(
     site: &Site,
     templates: &Templates,
     lang: &str,
     base: &Context,
+    pdfs: &BTreeMap<(String, Option<String>), crate::pdf::Link>,
 ) -> Result<RenderedPage, Diagnostic> {
     let path = archive_path(lang);
     let mut context = base.clone();
     let mut editions = view::edition_links(site, lang, None);
     editions.reverse();
+    for e in &mut editions {
+        e.pdf = pdfs.get(&(lang.to_string(), Some(e.name.clone()))).cloned();
+    }
     context.insert("editions", &editions);
     context.insert("root", &root_of(&path));
     context.insert(

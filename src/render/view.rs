@@ -143,6 +143,8 @@ pub struct EditionLink {
     pub latest: bool,
     /// That edition's home page title.
     pub title: String,
+    /// That edition's PDF (`url`, `size`) where `nenpo pdf` has made it; only on the archive page.
+    pub pdf: Option<crate::pdf::Link>,
 }
 
 /// Every edition, oldest first, each leading to `page`'s counterpart or to its home page.
@@ -166,6 +168,7 @@ pub fn edition_links(site: &Site, lang: &str, page: Option<&Page>) -> Vec<Editio
                 current: page.is_some_and(|p| p.edition.as_deref() == Some(name.as_str())),
                 latest: *name == editions.latest,
                 title: home.map_or_else(String::new, |h| h.front.title.clone()),
+                pdf: None,
             }
         })
         .collect()
