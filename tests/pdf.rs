@@ -349,6 +349,19 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
         // The contents give each project's page number; the running header of the project's
         // pages is its title.
         let contents = page_text(&pdf, 2, body_from - 1, true);
+        // Two-digit entry numbers are whole (a marker in the page's margin would be cut off):
+        // the tenth page of the first project with ten.
+        let tenth = marks
+            .iter()
+            .enumerate()
+            .filter(|(i, (d, _, _))| *d == 1 && is_page[*i])
+            .nth(9)
+            .map(|(_, (_, t, _))| t.chars().take(12).collect::<String>())
+            .unwrap();
+        assert!(
+            squeeze(&contents).contains(&squeeze(&format!("10. {tenth}"))),
+            "{lang}: \"10. {tenth}\" is not in the contents:\n{contents}"
+        );
         let projects: Vec<&(usize, String, u64)> = marks
             .iter()
             .enumerate()
