@@ -500,7 +500,19 @@ fn build_keeps_a_pdf_while_its_print_page_is_unchanged_and_drops_it_after_a_chan
         .output()
         .unwrap());
     let run = |cmd: &str| nenpo().current_dir(&site).arg(cmd).output().unwrap();
-    let said = ok(&run("pdf"));
+    let printed = run("pdf");
+    let said = ok(&printed);
+    // Only Simplified Chinese, set in Noto Sans CJK SC (CFF outlines), has Type 3 fonts, and
+    // `nenpo pdf` says so, with the fonts to install.
+    let warned = String::from_utf8_lossy(&printed.stderr).into_owned();
+    assert!(
+        warned.contains("zh-Hans/report.pdf") && warned.contains("Type 3"),
+        "{warned}"
+    );
+    assert!(warned.contains("apt-get install fonts-morisawa-bizud-gothic fonts-nanum"));
+    for lang in ["ja", "en", "ko"] {
+        assert!(!warned.contains(&format!(" {lang}/report.pdf")), "{warned}");
+    }
     let links = [
         ("ja", "PDF版（"),
         ("en", "Report as PDF, "),

@@ -88,6 +88,42 @@ impl Pdf {
             .collect()
     }
 
+    /// The fonts that Chromium embedded as Type 3 fonts (glyphs drawn as procedures, never
+    /// subset fonts): their family names, sorted. Chromium does so for fonts with CFF outlines
+    /// (Noto Sans CJK) and for bold synthesised from a regular face.
+    pub fn type3_fonts(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type3"))
+            .map(|font| {
+                let descriptor = font
+                    .get(b"FontDescriptor")
+                    .ok()
+                    .and_then(|d| self.doc.dereference(d).ok())
+                    .and_then(|(_, d)| d.as_dict().ok());
+                let family = descriptor
+                    .and_then(|d| d.get(b"FontFamily").ok())
+                    .and_then(|f| lopdf::decode_text_string(f).ok());
+                let name = descriptor
+                    .and_then(|d| d.get(b"FontName").and_then(Object::as_name).ok())
+                    .map(|n| {
+                        let n = String::from_utf8_lossy(n).into_owned();
+                        n.split_once('+')
+                            .map_or(n.clone(), |(_, rest)| rest.to_string())
+                    });
+                family
+                    .or(name)
+                    .unwrap_or_else(|| "an unnamed font".to_string())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Chromium's named destinations: the catalog's `/Dests` dictionary (name → array).
     fn named_destinations(&self) -> BTreeMap<String, Vec<Object>> {
         let doc = &self.doc;

@@ -157,7 +157,22 @@ pub fn make(
     for job in jobs {
         let lang = job.lang;
         let page = folder.join(job.print_path);
-        let bytes = print_one(&mut browser, site, job, &page).map_err(|m| fail(lang, m))?;
+        let (bytes, type3) =
+            print_one(&mut browser, site, job, &page).map_err(|m| fail(lang, m))?;
+        if !type3.is_empty() {
+            warnings.push(
+                Diagnostic::warning(
+                    path_of(lang, job.edition),
+                    format!(
+                        "text in {} is embedded as Type 3 fonts, not as subset fonts (still selectable and searchable)",
+                        type3.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "Chromium embeds only fonts with TrueType outlines and real bold faces as subset fonts; the print style sheet names such fonts for Japanese, Latin and Korean: {FONTS_INSTALL} (Debian has none for Simplified Chinese; docs/pdf.md, Fonts)"
+                )),
+            );
+        }
         let mut refused = std::mem::take(&mut browser.refused);
         if !refused.is_empty() {
             refused.sort();
@@ -198,6 +213,9 @@ pub fn check_engine() -> Result<(), Diagnostic> {
     chromium::find().map(|_| ()).map_err(engine_missing)
 }
 
+/// The fonts `print.css` sets the PDF in (TrueType outlines, real bold faces), on Debian.
+pub const FONTS_INSTALL: &str = "apt-get install fonts-morisawa-bizud-gothic fonts-nanum";
+
 /// Prints at most this many times, until the contents' page numbers stay the same.
 const MAX_PRINTS: usize = 4;
 
@@ -206,7 +224,7 @@ fn print_one(
     site: &Site,
     job: &Job,
     page: &Path,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, Vec<String>), String> {
     let (lang, edition) = (job.lang, job.edition);
     browser.open(&file_url(page)?)?;
     let contents_title = browser.evaluate(&format!(
@@ -268,7 +286,8 @@ fn print_one(
         date: date(site, lang, edition),
         fingerprint: &job.fingerprint,
     };
-    pdf.finish(&meta, &outline)
+    let type3 = pdf.type3_fonts();
+    Ok((pdf.finish(&meta, &outline)?, type3))
 }
 
 /// A bookmark for every page of the language, sections holding their pages; each opens the
