@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fs;
@@ -62,7 +64,21 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
     }
     let (files, problems) = fs::files_under(root, &content);
     diags.extend(problems);
-    for (path, rel) in files {
+    // Pages and records are read in parallel first: reading thousands of small files is most of
+    // this stage, and the kernel serves two readers about twice as fast as one.
+    let mut texts: Vec<Option<Result<Arc<str>, Diagnostic>>> = files
+        .par_iter()
+        .map(|(path, rel)| {
+            let name = rel.file_name()?.to_str()?;
+            [".md", ".toml", ".csv"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+                .then(|| fs::read_text(path, &format!("{CONTENT_DIR}/{}", slash_path(rel))))
+        })
+        .collect();
+    for ((path, rel), text) in files.into_iter().zip(texts.iter_mut()) {
+        let mut read =
+            |path: &Path, shown: &str| text.take().unwrap_or_else(|| fs::read_text(path, shown));
         let shown = format!("{CONTENT_DIR}/{}", slash_path(&rel));
         let name = rel
             .file_name()
@@ -112,7 +128,7 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
                 ),
                 _ => (join(&dir, &format!("{base}.md")), false, None),
             };
-            let text = match fs::read_text(&path, &shown) {
+            let text = match read(&path, &shown) {
                 Ok(text) => text,
                 Err(d) => {
                     diags.push(d);
@@ -133,7 +149,7 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
             .strip_suffix(".toml")
             .or_else(|| name.strip_suffix(".csv"))
         {
-            match fs::read_text(&path, &shown) {
+            match read(&path, &shown) {
                 Ok(text) => sources.records.push(RecordSource {
                     file: shown,
                     id: join(&dir, stem),

@@ -24,7 +24,7 @@
 //! swap but kept as the site's [`SPARE`] (`.nenpo-cache/previous-site/`), and the next build
 //! takes it as its staging folder: a file that already holds the right bytes is left alone, a
 //! changed one is rewritten in place (a file shared with the live site by a hard link never is:
-//! it is replaced), and what the new site no longer has is removed ([`Staging::keep_only`]).
+//! it is replaced), and what the new site no longer has is removed first ([`Staging::keep_only`]).
 //! Only nenpo's own trees are recycled (they carry the [`MARKER`]); without a spare, or where it
 //! cannot be moved (another file system), the staging folder starts empty and the previous site
 //! is removed after the swap, in a thread of its own ([`Removal`]).
@@ -133,16 +133,19 @@ impl Output {
         matches!(self.files.get(path), Some((Contents::Streamed, _)))
     }
 
-    /// Creates, in `staging`, the folder of every file (streamed ones included), each once, so
-    /// that files can then be written in any order from any thread.
+    /// Readies `staging` for the files of this output, streamed ones included, to be written in
+    /// any order from any thread: a recycled folder loses what the new site does not have
+    /// ([`Staging::keep_only`]), then every folder a file goes in is made, each once.
     pub fn make_folders(&self, staging: &Staging) -> Result<(), Diagnostic> {
         let tmp = staging.path();
-        let dirs: std::collections::BTreeSet<PathBuf> = self
+        let existing = staging.keep_only(|path| self.files.contains_key(path))?;
+        let dirs: std::collections::BTreeSet<&str> = self
             .files
             .keys()
-            .filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf))
+            .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+            .filter(|dir| !existing.contains(*dir))
             .collect();
-        for dir in dirs {
+        for dir in dirs.into_iter().map(|d| tmp.join(d)) {
             if std::fs::create_dir_all(&dir).is_err() {
                 // A recycled tree may hold a file where a folder goes now, or a folder someone
                 // made read-only.
@@ -179,11 +182,9 @@ impl Output {
 
     /// Writes every file but the streamed ones into `staging`, in parallel: the kernel work of
     /// creating many small files is what a large build spends its write time on. Call
-    /// [`make_folders`](Self::make_folders) first, and this once every streamed file is written:
-    /// it ends by removing from a recycled staging folder what the new site does not have.
+    /// [`make_folders`](Self::make_folders) first.
     pub fn write_into(&self, staging: &Staging) -> Result<(), Diagnostic> {
-        self.write_files(staging)?;
-        staging.keep_only(|path| self.files.contains_key(path))
+        self.write_files(staging)
     }
 
     fn write_files(&self, staging: &Staging) -> Result<(), Diagnostic> {
@@ -633,40 +634,68 @@ impl Staging {
 
     /// Removes from a recycled staging folder every file for which `keep` (given the path
     /// relative to the folder, with `/`) is false, and the folders left empty; nothing in a new
-    /// one, which holds only what this build wrote.
-    pub fn keep_only(&self, keep: impl Fn(&str) -> bool) -> Result<(), Diagnostic> {
-        if !self.recycled {
-            return Ok(());
+    /// one, which holds only what this build wrote. Returns the folders that remain (relative,
+    /// with `/`), which need not be made again. Folders are read in parallel: a large site has
+    /// as many as it has pages.
+    pub fn keep_only(
+        &self,
+        keep: impl Fn(&str) -> bool + Sync,
+    ) -> Result<std::collections::HashSet<String>, Diagnostic> {
+        let mut remaining = std::collections::HashSet::new();
+        if self.recycled {
+            self.prune(&self.dir, "", &keep, &mut remaining)?;
         }
-        let walk = walkdir::WalkDir::new(&self.dir)
-            .min_depth(1)
-            .contents_first(true);
-        // Per depth of the folders being walked: whether something in the one at hand stays.
-        let mut kept: Vec<bool> = Vec::new();
-        for entry in walk {
-            let entry = entry.map_err(|e| self.failure(e.into()))?;
-            let depth = entry.depth();
-            // contents_first: a folder's entries come before it, at depth + 1.
-            kept.resize(depth + 1, false);
-            let path = fs::display_path(&self.dir, entry.path());
-            if entry.file_type().is_dir() {
-                let any = kept.pop().unwrap_or(false);
-                if !any {
-                    with_write_permission(entry.path(), || std::fs::remove_dir(entry.path()))
-                        .map_err(|e| self.failure(e))?;
-                } else if let Some(parent) = kept.last_mut() {
-                    *parent = true;
-                }
-                continue;
-            }
-            if path == MARKER || keep(&path) {
-                kept[depth - 1] = true;
+        Ok(remaining)
+    }
+
+    /// [`keep_only`](Self::keep_only) in `dir` (`rel` from the staging folder, `""` for the
+    /// folder itself), adding the folders that remain to `remaining`; whether anything remains.
+    fn prune(
+        &self,
+        dir: &Path,
+        rel: &str,
+        keep: &(impl Fn(&str) -> bool + Sync),
+        remaining: &mut std::collections::HashSet<String>,
+    ) -> Result<bool, Diagnostic> {
+        let fail = |e: io::Error| self.failure(e);
+        let mut any = false;
+        let mut folders = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(fail)? {
+            let entry = entry.map_err(fail)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() {
+                name
             } else {
-                with_write_permission(entry.path(), || std::fs::remove_file(entry.path()))
-                    .map_err(|e| self.failure(e))?;
+                format!("{rel}/{name}")
+            };
+            if entry.file_type().map_err(fail)?.is_dir() {
+                folders.push((entry.path(), path));
+            } else if path == MARKER || keep(&path) {
+                any = true;
+            } else {
+                let at = entry.path();
+                with_write_permission(&at, || std::fs::remove_file(&at)).map_err(fail)?;
             }
         }
-        Ok(())
+        let below: Vec<Result<(bool, std::collections::HashSet<String>), Diagnostic>> = folders
+            .into_par_iter()
+            .map(|(at, path)| {
+                let mut inside = std::collections::HashSet::new();
+                if self.prune(&at, &path, keep, &mut inside)? {
+                    inside.insert(path);
+                    Ok((true, inside))
+                } else {
+                    with_write_permission(&at, || std::fs::remove_dir(&at)).map_err(fail)?;
+                    Ok((false, inside))
+                }
+            })
+            .collect();
+        for folder in below {
+            let (kept, inside) = folder?;
+            any |= kept;
+            remaining.extend(inside);
+        }
+        Ok(any)
     }
 
     /// The error for a file of the new site that could not be written.
@@ -769,6 +798,43 @@ fn keep_as_spare(tree: &Path, spare: &Path) -> bool {
 /// shared by a hard link (with the live site: that one must not change) or is not a file.
 fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
+    // The common case, a file of its own, in one open: nothing more when it holds `bytes`
+    // (most files of a rebuild), else overwritten through the same handle. Anything else (no
+    // file, a folder, a link, a shared file, no permission) takes the careful way below.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileExt, OpenOptionsExt};
+        if let Ok(file) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(target)
+        {
+            let meta = file.metadata()?;
+            if meta.is_file() && links(&meta) == 1 {
+                if meta.len() == bytes.len() as u64 && holds(&file, bytes)? {
+                    return Ok(());
+                }
+                file.write_all_at(bytes, 0)?;
+                if meta.len() > bytes.len() as u64 {
+                    file.set_len(bytes.len() as u64)?;
+                }
+                return Ok(());
+            }
+        }
+        /// Whether `file`, as long as `bytes`, holds them: read into one buffer per thread,
+        /// reused from file to file.
+        fn holds(file: &File, bytes: &[u8]) -> io::Result<bool> {
+            thread_local! {
+                static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            BUFFER.with_borrow_mut(|buffer| {
+                buffer.resize(bytes.len(), 0);
+                file.read_exact_at(buffer, 0)?;
+                Ok(buffer.as_slice() == bytes)
+            })
+        }
+    }
     match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return std::fs::write(target, bytes),
         Err(e) => return Err(e),

@@ -319,6 +319,9 @@ pub fn render(
         .enumerate()
         .filter(|(i, _)| !drop.contains(i))
         .map(|(_, e)| e);
+    // The HTML is about as long as the Markdown plus its tags: room for that up front spares
+    // growing (and copying) it several times.
+    out.html.reserve(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut out.html, events);
     // The model holds every page's HTML and text until the end of the build: without the spare
     // capacity left by growing them, a large site needs about a third less memory.
@@ -495,13 +498,17 @@ enum Gap {
 
 impl TextBuffer {
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
+        // Word by word: a run without white space is copied whole, and only its first
+        // character decides how the gap before it is written.
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
             if c.is_whitespace() {
                 self.gap(if c == '\n' || c == '\r' {
                     Gap::Soft
                 } else {
                     Gap::Space
                 });
+                rest = &rest[c.len_utf8()..];
                 continue;
             }
             match std::mem::take(&mut self.pending) {
@@ -519,7 +526,9 @@ impl TextBuffer {
                     }
                 }
             }
-            self.text.push(c);
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            self.text.push_str(&rest[..end]);
+            rest = &rest[end..];
         }
     }
 
