@@ -535,7 +535,7 @@ pub fn build_reusing(
             page.ids = rendered.ids;
             page.links = rendered.links;
             let offset = page.body_offset;
-            rendered
+            let problems = rendered
                 .problems
                 .into_iter()
                 .map(|p| {
@@ -543,7 +543,15 @@ pub fn build_reusing(
                         .at(&page.text, offset + p.span.start..offset + p.span.end)
                         .help(p.help)
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            // The body lives on as `content` and `plain_text`; only a page whose links name an
+            // anchor needs it until every page's headings are known ([`check_anchors`]). Let go
+            // of it now, so that a large site never holds every source and every rendering at
+            // once.
+            if page.links.iter().all(|l| l.anchor.is_none()) {
+                keep_front_matter(page);
+            }
+            problems
         })
         .collect();
     diags.extend(problems);
@@ -560,12 +568,15 @@ pub fn build_reusing(
     check_anchors(&site, diags);
     // Every check that points into a page's body is done, and the body is in `content` and
     // `plain_text`: keep only the front matter, which later messages point into.
-    for page in &mut site.pages {
-        if page.text.len() > page.body_offset {
-            page.text = Arc::from(&page.text[..page.body_offset]);
-        }
-    }
+    site.pages.iter_mut().for_each(keep_front_matter);
     site
+}
+
+/// Keeps only the front matter of a page's text, which later messages point into.
+fn keep_front_matter(page: &mut Page) {
+    if page.text.len() > page.body_offset {
+        page.text = Arc::from(&page.text[..page.body_offset]);
+    }
 }
 
 /// A page or record of a series outside every edition's folder.
