@@ -280,14 +280,27 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::new();
         if templates.has("print.html") {
             let editions = site.editions();
-            let each = site
+            let each: Vec<(&str, Option<&str>)> = site
                 .config
                 .languages
                 .iter()
-                .flat_map(|l| editions.iter().map(move |&e| (l.as_str(), e)));
-            for (lang, edition) in each {
-                let base = &self.bases[&(lang, edition)];
-                match render_print(site, templates, lang, edition, base) {
+                .flat_map(|l| editions.iter().map(move |&e| (l.as_str(), e)))
+                .collect();
+            // One print page per language and edition, each the size of its whole report: in
+            // parallel, they take as long as the largest.
+            let printed: Vec<_> = each
+                .par_iter()
+                .map(|&(lang, edition)| {
+                    let base = &self.bases[&(lang, edition)];
+                    (
+                        lang,
+                        edition,
+                        render_print(site, templates, lang, edition, base),
+                    )
+                })
+                .collect();
+            for (lang, edition, printed) in printed {
+                match printed {
                     Ok(page) => out.push(PrintPage {
                         lang: lang.to_string(),
                         edition: edition.map(str::to_string),
