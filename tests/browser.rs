@@ -10,8 +10,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Debian's packages the suite needs: the browser, and fonts so that CJK text renders.
-const APT_PACKAGES: &[&str] = &["chromium", "fonts-noto-cjk"];
+/// Debian's packages the suite needs: the browser, and fonts so that CJK text renders; with the
+/// fonts the PDF is set in (print.css: TrueType outlines, so that tests/pdf.rs finds them
+/// embedded as subset fonts), so that the screenshots show what the PDF does.
+const APT_PACKAGES: &[&str] = &[
+    "chromium",
+    "fonts-noto-cjk",
+    "fonts-morisawa-bizud-gothic",
+    "fonts-nanum",
+];
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn run_setup(what: &str, cmd: &mut Command) -> Result<(), String> {
@@ -25,7 +32,13 @@ fn run_setup(what: &str, cmd: &mut Command) -> Result<(), String> {
 
 /// Installs what is missing, or says what to run.
 fn set_up(browser: &Path) -> Result<(), String> {
-    let fonts = Path::new("/usr/share/fonts/opentype/noto").is_dir();
+    let fonts = [
+        "/usr/share/fonts/opentype/noto",
+        "/usr/share/fonts/truetype/bizud-gothic",
+        "/usr/share/fonts/truetype/nanum",
+    ]
+    .iter()
+    .all(|dir| Path::new(dir).is_dir());
     if !Path::new(CHROMIUM).exists() || !fonts {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
