@@ -44,19 +44,29 @@ struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
         for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+            self.add(u64::from(b));
         }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
     }
 
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
     }
 }
 
@@ -117,10 +127,51 @@ pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a[same..].encode_utf16().cmp(b[same..].encode_utf16())
 }
 
+/// A token of at most 16 bytes as one number: its bytes, zero-padded (a token never holds a zero
+/// byte, so no two tokens share a number). Longer tokens give `None`.
+fn short_key(token: &[u8]) -> Option<u128> {
+    let n = token.len();
+    let word = |at: usize| u64::from_le_bytes(token[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(token[at..at + 4].try_into().expect("4")));
+    Some(match n {
+        // The last 8 (or 4) bytes overlap the first; shifting drops the bytes read twice.
+        9..=16 => u128::from(word(0)) | u128::from(word(n - 8) >> ((16 - n) * 8)) << 64,
+        8 => u128::from(word(0)),
+        4..=7 => u128::from(half(0) | (half(n - 4) >> ((8 - n) * 8)) << 32),
+        0..=3 => token
+            .iter()
+            .rev()
+            .fold(0u128, |key, &b| key << 8 | u128::from(b)),
+        _ => return None,
+    })
+}
+
+/// What the pipeline made of each token seen so far (`None`: dropped), as the number of its term.
+#[derive(Default)]
+struct Piped {
+    short: FastMap<u128, Option<u32>>,
+    long: FastMap<Box<str>, Option<u32>>,
+}
+
+impl Piped {
+    fn get_or_insert(&mut self, token: &str, make: impl FnOnce() -> Option<u32>) -> Option<u32> {
+        match short_key(token.as_bytes()) {
+            Some(key) => *self.short.entry(key).or_insert_with(make),
+            None => match self.long.get(token) {
+                Some(&id) => id,
+                None => {
+                    let id = make();
+                    self.long.insert(token.into(), id);
+                    id
+                }
+            },
+        }
+    }
+}
+
 fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     let pipeline = pipeline::pipeline(lang, Flavour::Site);
-    // Per token from the tokenizer: its term in the batch's table (`None`: the pipeline drops it).
-    let mut piped: FastMap<String, Option<u32>> = FastMap::default();
+    let mut piped = Piped::default();
     let mut batch = Batch {
         terms: Vec::new(),
         pages: Vec::with_capacity(pages.len()),
@@ -134,33 +185,26 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
         let mut lengths = [0u32; 4];
         for (field, text) in field_texts(page) {
             tokenize_each(text, |raw| {
-                let id = match piped.get(raw) {
-                    Some(&id) => id,
-                    None => {
-                        let id = pipeline::run(&pipeline, raw).map(|term| {
-                            *term_ids.entry(term).or_insert_with_key(|term| {
-                                batch.terms.push(term.clone());
-                                (batch.terms.len() - 1) as u32
-                            })
-                        });
-                        piped.insert(raw.to_string(), id);
-                        id
-                    }
-                };
+                let id = piped.get_or_insert(raw, || {
+                    pipeline::run(&pipeline, raw).map(|term| {
+                        *term_ids.entry(term).or_insert_with_key(|term| {
+                            batch.terms.push(term.clone());
+                            counts.push([0; 4]);
+                            (batch.terms.len() - 1) as u32
+                        })
+                    })
+                });
                 if let Some(id) = id {
-                    let id = id as usize;
-                    if counts.len() <= id {
-                        counts.resize(id + 1, [0; 4]);
+                    let count = &mut counts[id as usize];
+                    if *count == [0; 4] {
+                        touched.push(id);
                     }
-                    if counts[id] == [0; 4] {
-                        touched.push(id as u32);
-                    }
-                    counts[id][field] += 1;
+                    count[field] += 1;
                     lengths[field] += 1;
                 }
             });
         }
-        touched.sort_unstable();
+        // In the order the page's terms came: each term's pages stay in page order.
         let weights: Vec<(u32, u32)> = touched
             .drain(..)
             .map(|id| {
@@ -232,6 +276,48 @@ mod tests {
         assert_eq!(weight(&[1, 0, 0, 0], &[1, 0, 0, 0]), 400);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 400]), 5);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 1_000_000]), 1);
+    }
+
+    #[test]
+    fn short_keys_tell_tokens_apart() {
+        let tokens = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdef",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "b",
+            "ba",
+            "bcd",
+            "強皮",
+            "皮症",
+            "症",
+            "2964",
+            "29640",
+            "abcdefgi",
+            "abcdefghj",
+            "bbcdefghijklmnop",
+        ];
+        let keys: Vec<u128> = tokens
+            .iter()
+            .map(|t| short_key(t.as_bytes()).unwrap())
+            .collect();
+        for (i, (a, ka)) in tokens.iter().zip(&keys).enumerate() {
+            let mut padded = [0u8; 16];
+            padded[..a.len()].copy_from_slice(a.as_bytes());
+            assert_eq!(*ka, u128::from_le_bytes(padded), "{a:?}");
+            for (b, kb) in tokens.iter().zip(&keys).skip(i + 1) {
+                assert_ne!(ka, kb, "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(short_key(b"abcdefghijklmnopq"), None);
     }
 
     #[test]

@@ -34,83 +34,133 @@ pub fn tokenize(text: &str) -> Vec<String> {
 pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
     let folded = fold(text);
     let s: &str = &folded;
-    let char_at = |i: usize| s.get(i..).and_then(|rest| rest.chars().next());
-    // A CJK run after folding, and a word that had characters dropped from it.
+    let bytes = s.as_bytes();
+    // The folded characters of a CJK run.
     let mut run = String::new();
+    // A word that had characters dropped from it.
     let mut token = String::new();
     let mut i = 0;
-    while let Some(c) = char_at(i) {
+    while i < bytes.len() {
+        // ASCII first: most of the text, and never CJK.
+        let c = match bytes[i] {
+            b if b.is_ascii_alphanumeric() => {
+                i = word(s, i, &mut token, &mut emit);
+                continue;
+            }
+            b if b.is_ascii() => {
+                i += 1;
+                continue;
+            }
+            _ => char_at(s, i),
+        };
         if is_cjk(c) {
-            run.clear();
-            while let Some(c) = char_at(i) {
-                if is_cjk(c) {
-                    if let Some(k) = fold_kana(c) {
-                        run.push(k);
-                    }
-                    i += c.len_utf8();
-                } else if is_joiner(c) {
-                    // Joiners inside a name: skip them when CJK text follows.
-                    let mut j = i;
-                    while let Some(d) = char_at(j).filter(|&d| is_joiner(d)) {
-                        j += d.len_utf8();
-                    }
-                    if char_at(j).is_some_and(is_cjk) {
-                        i = j;
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
-            // Bigrams, then the last character alone: slices of the run.
-            let mut previous: Option<usize> = None;
-            for (at, ch) in run.char_indices() {
-                if let Some(p) = previous {
-                    emit(&run[p..at + ch.len_utf8()]);
-                }
-                previous = Some(at);
-            }
-            if let Some(p) = previous {
-                emit(&run[p..]);
-            }
-        } else if is_word(c) {
-            // The word is a slice of the text unless a character was dropped from it.
-            let start = i;
-            let mut copied = false;
-            while let Some(c) = char_at(i) {
-                let next = char_at(i + c.len_utf8());
-                if is_word(c) {
-                    if copied {
-                        token.push(c);
-                    }
-                } else {
-                    // Dropped inside a word: an apostrophe between letters, a comma between digits.
-                    let previous_is_digit = if copied {
-                        token.ends_with(|p: char| p.is_ascii_digit())
-                    } else {
-                        s[start..i].ends_with(|p: char| p.is_ascii_digit())
-                    };
-                    let dropped = (is_apostrophe(c) && next.is_some_and(is_word))
-                        || (c == ','
-                            && previous_is_digit
-                            && next.is_some_and(|n| n.is_ascii_digit()));
-                    if !dropped {
-                        break;
-                    }
-                    if !copied {
-                        token.clear();
-                        token.push_str(&s[start..i]);
-                        copied = true;
-                    }
-                }
-                i += c.len_utf8();
-            }
-            emit(if copied { &token } else { &s[start..i] });
+            i = cjk_run(s, i, &mut run, &mut emit);
+        } else if c.is_alphanumeric() {
+            i = word(s, i, &mut token, &mut emit);
         } else {
             i += c.len_utf8();
         }
     }
+}
+
+/// The character at byte `i` of `s` (a character boundary before its end).
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().expect("a character")
+}
+
+/// The CJK run starting at byte `i` of `s`: emits its bigrams, then its last character alone
+/// (slices of `run`, its folded characters); returns where the run ends.
+fn cjk_run(s: &str, mut i: usize, run: &mut String, emit: &mut impl FnMut(&str)) -> usize {
+    run.clear();
+    // Where the last folded character starts in `run`.
+    let mut previous: Option<usize> = None;
+    while i < s.len() {
+        let c = char_at(s, i);
+        if is_cjk(c) {
+            if let Some(k) = fold_kana(c) {
+                let at = run.len();
+                run.push(k);
+                if let Some(p) = previous {
+                    emit(&run[p..]);
+                }
+                previous = Some(at);
+            }
+            i += c.len_utf8();
+        } else if is_joiner(c) {
+            // Joiners inside a name: skip them when CJK text follows.
+            let mut j = i + c.len_utf8();
+            let mut next = None;
+            while j < s.len() {
+                let d = char_at(s, j);
+                if !is_joiner(d) {
+                    next = Some(d);
+                    break;
+                }
+                j += d.len_utf8();
+            }
+            if next.is_some_and(is_cjk) {
+                i = j;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    if let Some(p) = previous {
+        emit(&run[p..]);
+    }
+    i
+}
+
+/// The word starting at byte `start` of `s` (a word character): emits it, a slice of the text
+/// unless a character was dropped from it (then copied into `token`); returns where it ends.
+fn word(s: &str, start: usize, token: &mut String, emit: &mut impl FnMut(&str)) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = start;
+    // Once a character was dropped: the part of the text after it, still to copy.
+    let mut copied: Option<usize> = None;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let c = char_at(s, i);
+        if is_word(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        // Dropped inside a word: an apostrophe between letters, a comma between digits. What
+        // precedes `c` is always a word character of the token (one follows every dropped one).
+        let after = i + c.len_utf8();
+        let dropped = if is_apostrophe(c) {
+            after < bytes.len() && is_word(char_at(s, after))
+        } else {
+            c == ','
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(after).is_some_and(u8::is_ascii_digit)
+        };
+        if !dropped {
+            break;
+        }
+        match copied {
+            None => {
+                token.clear();
+                token.push_str(&s[start..i]);
+            }
+            Some(from) => token.push_str(&s[from..i]),
+        }
+        copied = Some(after);
+        i = after;
+    }
+    match copied {
+        Some(from) => {
+            token.push_str(&s[from..i]);
+            emit(token);
+        }
+        None => emit(&s[start..i]),
+    }
+    i
 }
 
 /// NFKC, then lower-case (skipping the normalization where it would change nothing, and the
@@ -122,10 +172,10 @@ pub fn fold(text: &str) -> Cow<'_, str> {
         } else {
             Cow::Borrowed(text)
         }
-    } else if text.chars().all(|c| c.is_ascii() || is_nfkc_stable_cjk(c)) {
+    } else if let Some(upper) = ascii_and_stable_cjk(text) {
         // Japanese text is mostly characters that NFKC and lower-casing leave as they are.
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.chars().map(|c| c.to_ascii_lowercase()).collect())
+        if upper {
+            Cow::Owned(text.to_ascii_lowercase())
         } else {
             Cow::Borrowed(text)
         }
@@ -134,6 +184,33 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.nfkc().collect::<String>().to_lowercase())
     }
+}
+
+/// Whether `text` is only ASCII and [`is_nfkc_stable_cjk`] characters, and if so whether it has
+/// an ASCII capital (`None`: other characters).
+fn ascii_and_stable_cjk(text: &str) -> Option<bool> {
+    let bytes = text.as_bytes();
+    let mut upper = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            upper |= b.is_ascii_uppercase();
+            i += 1;
+        } else if b & 0xF0 == 0xE0 {
+            // Every character of the set takes three bytes.
+            let c = u32::from(b & 0x0F) << 12
+                | u32::from(bytes[i + 1] & 0x3F) << 6
+                | u32::from(bytes[i + 2] & 0x3F);
+            if !is_nfkc_stable_cjk(char::from_u32(c)?) {
+                return None;
+            }
+            i += 3;
+        } else {
+            return None;
+        }
+    }
+    Some(upper)
 }
 
 /// Kana, ideographs and the commonest Japanese punctuation, which NFKC leaves alone whatever
