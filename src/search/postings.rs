@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::pipeline::{self, Flavour};
-use super::tokenize::tokenize_each;
+use super::tokenize::tokenize_packed;
 use super::SearchPage;
 
 /// The fields of a page, in the order weights are summed, with their boosts.
@@ -72,38 +72,65 @@ impl FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Pages processed together, sharing one cache of what the pipeline makes of each token.
-const BATCH: usize = 64;
+/// Pages processed together share one cache of what the pipeline makes of each token: about
+/// this many batches per index, of at least [`MIN_BATCH`] pages (enough for the threads to share
+/// the work, few enough that each cache is warm for long).
+const BATCHES: usize = 32;
+const MIN_BATCH: usize = 64;
 
-/// What a batch of pages gives: its own term table and, per page, `(term in that table, weight)`.
+/// What a batch of pages gives: its own term table, the number of its pages that hold each term,
+/// and per page `(term in that table, weight)`.
 struct Batch {
     terms: Vec<String>,
+    holders: Vec<u32>,
     pages: Vec<Vec<(u32, u32)>>,
 }
 
 /// The postings of `pages` (in the order given: page `i` is `pages[i]`).
 pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
+    let size = pages.len().div_ceil(BATCHES).max(MIN_BATCH);
     let batches: Vec<Batch> = pages
-        .par_chunks(BATCH)
+        .par_chunks(size)
         .map(|batch| index_batch(lang, batch))
         .collect();
-    let mut ids: FastMap<String, u32> = FastMap::default();
-    let mut terms: Vec<Term> = Vec::new();
-    let mut page = 0u32;
-    for batch in batches {
-        let global: Vec<u32> = batch
-            .terms
-            .into_iter()
-            .map(|text| {
-                *ids.entry(text).or_insert_with_key(|text| {
-                    terms.push(Term {
-                        text: text.clone(),
-                        pages: Vec::new(),
+    // Every batch's terms numbered in one table, and each term's postings counted first, to
+    // allocate them once.
+    let mut ids: FastMap<&str, u32> = FastMap::default();
+    let mut holders: Vec<usize> = Vec::new();
+    let globals: Vec<Vec<u32>> = batches
+        .iter()
+        .map(|batch| {
+            batch
+                .terms
+                .iter()
+                .zip(&batch.holders)
+                .map(|(text, &n)| {
+                    let id = *ids.entry(text).or_insert_with(|| {
+                        holders.push(0);
+                        (holders.len() - 1) as u32
                     });
-                    (terms.len() - 1) as u32
+                    holders[id as usize] += n as usize;
+                    id
                 })
-            })
-            .collect();
+                .collect()
+        })
+        .collect();
+    let mut terms: Vec<Term> = holders
+        .iter()
+        .map(|&n| Term {
+            text: String::new(),
+            pages: Vec::with_capacity(n),
+        })
+        .collect();
+    drop(ids);
+    let mut page = 0u32;
+    for (batch, global) in batches.into_iter().zip(globals) {
+        for (text, &id) in batch.terms.into_iter().zip(&global) {
+            let term = &mut terms[id as usize];
+            if term.text.is_empty() {
+                term.text = text;
+            }
+        }
         for weights in batch.pages {
             for (local, weight) in weights {
                 terms[global[local as usize] as usize]
@@ -127,36 +154,131 @@ pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a[same..].encode_utf16().cmp(b[same..].encode_utf16())
 }
 
-/// A token of at most 16 bytes as one number: its bytes, zero-padded (a token never holds a zero
-/// byte, so no two tokens share a number). Longer tokens give `None`.
-fn short_key(token: &[u8]) -> Option<u128> {
+/// A token of 9 to 16 bytes as one number: its bytes, zero-padded (as
+/// [`pack`](super::tokenize::pack) does for shorter ones). Longer tokens give `None`.
+fn medium_key(token: &[u8]) -> Option<u128> {
     let n = token.len();
     let word = |at: usize| u64::from_le_bytes(token[at..at + 8].try_into().expect("8 bytes"));
-    let half = |at: usize| u64::from(u32::from_le_bytes(token[at..at + 4].try_into().expect("4")));
-    Some(match n {
-        // The last 8 (or 4) bytes overlap the first; shifting drops the bytes read twice.
-        9..=16 => u128::from(word(0)) | u128::from(word(n - 8) >> ((16 - n) * 8)) << 64,
-        8 => u128::from(word(0)),
-        4..=7 => u128::from(half(0) | (half(n - 4) >> ((8 - n) * 8)) << 32),
-        0..=3 => token
-            .iter()
-            .rev()
-            .fold(0u128, |key, &b| key << 8 | u128::from(b)),
-        _ => return None,
-    })
+    // The last 8 bytes overlap the first; shifting drops the bytes read twice.
+    (9..=16)
+        .contains(&n)
+        .then(|| u128::from(word(0)) | u128::from(word(n - 8) >> ((16 - n) * 8)) << 64)
 }
 
-/// What the pipeline made of each token seen so far (`None`: dropped), as the number of its term.
-#[derive(Default)]
-struct Piped {
-    short: FastMap<u128, Option<u32>>,
-    long: FastMap<Box<str>, Option<u32>>,
+/// A key of an [`OpenTable`]: a token's bytes as one number (never zero: tokens are not empty).
+trait Key: Copy + Eq {
+    const EMPTY: Self;
+    fn hash(self) -> u64;
 }
+
+impl Key for u64 {
+    const EMPTY: u64 = 0;
+    fn hash(self) -> u64 {
+        self.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl Key for u128 {
+    const EMPTY: u128 = 0;
+    fn hash(self) -> u64 {
+        ((self as u64) ^ ((self >> 64) as u64).rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// Keys to numbers: open addressing, linear probing, at most half full. The tables of the index
+/// are small and looked up once per token, so one multiply and one comparison per lookup is what
+/// matters.
+struct OpenTable<K: Key> {
+    /// `(key, value)`, the key [`Key::EMPTY`] in a free slot.
+    slots: Vec<(K, u32)>,
+    /// log2 of the number of slots.
+    bits: u32,
+    len: usize,
+}
+
+impl<K: Key> OpenTable<K> {
+    fn new() -> Self {
+        OpenTable {
+            slots: vec![(K::EMPTY, 0); 1 << 10],
+            bits: 10,
+            len: 0,
+        }
+    }
+
+    fn slot(&self, key: K) -> usize {
+        (key.hash() >> (64 - self.bits)) as usize
+    }
+
+    /// The number for `key`, made by `make` the first time.
+    fn get_or_insert(&mut self, key: K, make: impl FnOnce() -> u32) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, value) = self.slots[i];
+            if k == key {
+                return value;
+            }
+            if k == K::EMPTY {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        let value = make();
+        self.slots[i] = (key, value);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+        }
+        value
+    }
+
+    fn grow(&mut self) {
+        self.bits += 1;
+        let old = std::mem::replace(&mut self.slots, vec![(K::EMPTY, 0); 1 << self.bits]);
+        let mask = self.slots.len() - 1;
+        for (key, value) in old.into_iter().filter(|&(key, _)| key != K::EMPTY) {
+            let mut i = self.slot(key);
+            while self.slots[i].0 != K::EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, value);
+        }
+    }
+}
+
+/// What the pipeline made of each token seen so far, as the number of its term ([`DROPPED`]: the
+/// pipeline drops it): tokens of up to 8 bytes (most), up to 16, and longer.
+struct Piped {
+    short: OpenTable<u64>,
+    medium: OpenTable<u128>,
+    long: FastMap<Box<str>, u32>,
+}
+
+/// A token the pipeline drops.
+const DROPPED: u32 = u32::MAX;
 
 impl Piped {
-    fn get_or_insert(&mut self, token: &str, make: impl FnOnce() -> Option<u32>) -> Option<u32> {
-        match short_key(token.as_bytes()) {
-            Some(key) => *self.short.entry(key).or_insert_with(make),
+    fn new() -> Self {
+        Piped {
+            short: OpenTable::new(),
+            medium: OpenTable::new(),
+            long: FastMap::default(),
+        }
+    }
+
+    /// The number for `token` (`packed`: its [`pack`](super::tokenize::pack)ed form, if any),
+    /// made by `make` the first time.
+    fn get_or_insert(
+        &mut self,
+        token: &str,
+        packed: Option<u64>,
+        make: impl FnOnce() -> u32,
+    ) -> u32 {
+        if let Some(key) = packed {
+            return self.short.get_or_insert(key, make);
+        }
+        match medium_key(token.as_bytes()) {
+            Some(key) => self.medium.get_or_insert(key, make),
             None => match self.long.get(token) {
                 Some(&id) => id,
                 None => {
@@ -171,9 +293,10 @@ impl Piped {
 
 fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     let pipeline = pipeline::pipeline(lang, Flavour::Site);
-    let mut piped = Piped::default();
+    let mut piped = Piped::new();
     let mut batch = Batch {
         terms: Vec::new(),
+        holders: Vec::new(),
         pages: Vec::with_capacity(pages.len()),
     };
     let mut term_ids: FastMap<String, u32> = FastMap::default();
@@ -184,17 +307,18 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     for page in pages {
         let mut lengths = [0u32; 4];
         for (field, text) in field_texts(page) {
-            tokenize_each(text, |raw| {
-                let id = piped.get_or_insert(raw, || {
-                    pipeline::run(&pipeline, raw).map(|term| {
+            tokenize_packed(text, |raw, packed| {
+                let id = piped.get_or_insert(raw, packed, || {
+                    pipeline::run(&pipeline, raw).map_or(DROPPED, |term| {
                         *term_ids.entry(term).or_insert_with_key(|term| {
                             batch.terms.push(term.clone());
+                            batch.holders.push(0);
                             counts.push([0; 4]);
                             (batch.terms.len() - 1) as u32
                         })
                     })
                 });
-                if let Some(id) = id {
+                if id != DROPPED {
                     let count = &mut counts[id as usize];
                     if *count == [0; 4] {
                         touched.push(id);
@@ -208,6 +332,7 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
         let weights: Vec<(u32, u32)> = touched
             .drain(..)
             .map(|id| {
+                batch.holders[id as usize] += 1;
                 let per_field = std::mem::take(&mut counts[id as usize]);
                 (id, weight(&per_field, &lengths))
             })
@@ -279,45 +404,24 @@ mod tests {
     }
 
     #[test]
-    fn short_keys_tell_tokens_apart() {
-        let tokens = [
-            "",
-            "a",
-            "ab",
-            "abc",
-            "abcd",
-            "abcde",
-            "abcdef",
-            "abcdefg",
-            "abcdefgh",
+    fn medium_keys_are_the_padded_bytes() {
+        for token in [
             "abcdefghi",
             "abcdefghijklmno",
             "abcdefghijklmnop",
-            "b",
-            "ba",
-            "bcd",
-            "強皮",
-            "皮症",
-            "症",
-            "2964",
-            "29640",
-            "abcdefgi",
-            "abcdefghj",
-            "bbcdefghijklmnop",
-        ];
-        let keys: Vec<u128> = tokens
-            .iter()
-            .map(|t| short_key(t.as_bytes()).unwrap())
-            .collect();
-        for (i, (a, ka)) in tokens.iter().zip(&keys).enumerate() {
+            "強皮症の",
+            "𠮷野家x",
+        ] {
             let mut padded = [0u8; 16];
-            padded[..a.len()].copy_from_slice(a.as_bytes());
-            assert_eq!(*ka, u128::from_le_bytes(padded), "{a:?}");
-            for (b, kb) in tokens.iter().zip(&keys).skip(i + 1) {
-                assert_ne!(ka, kb, "{a:?} {b:?}");
-            }
+            padded[..token.len()].copy_from_slice(token.as_bytes());
+            assert_eq!(
+                medium_key(token.as_bytes()),
+                Some(u128::from_le_bytes(padded)),
+                "{token:?}"
+            );
         }
-        assert_eq!(short_key(b"abcdefghijklmnopq"), None);
+        assert_eq!(medium_key(b"abcdefgh"), None);
+        assert_eq!(medium_key(b"abcdefghijklmnopq"), None);
     }
 
     #[test]

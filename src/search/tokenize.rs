@@ -32,6 +32,52 @@ pub fn tokenize(text: &str) -> Vec<String> {
 
 /// [`tokenize`], handing each token to `emit` instead of collecting them.
 pub fn tokenize_each(text: &str, mut emit: impl FnMut(&str)) {
+    tokenize_packed(text, |token, _| emit(token));
+}
+
+/// A token of at most 8 bytes as one number: its UTF-8 bytes, little-endian, zero-padded (no
+/// token holds a zero byte, so no two tokens share a number). `None` for longer tokens.
+pub fn pack(token: &str) -> Option<u64> {
+    let bytes = token.as_bytes();
+    let n = bytes.len();
+    let half = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4")));
+    match n {
+        8 => Some(u64::from_le_bytes(bytes.try_into().expect("8 bytes"))),
+        // The last 4 bytes overlap the first 4; shifting drops the bytes read twice.
+        4..=7 => Some(half(0) | (half(n - 4) >> ((8 - n) * 8)) << 32),
+        0..=3 => Some(
+            bytes
+                .iter()
+                .rev()
+                .fold(0, |key, &b| key << 8 | u64::from(b)),
+        ),
+        _ => None,
+    }
+}
+
+/// A character's UTF-8 bytes packed as in [`pack`], with their number.
+fn pack_char(c: char) -> (u64, u32) {
+    let c = u64::from(u32::from(c));
+    match c {
+        0..=0x7F => (c, 1),
+        0x80..=0x7FF => ((0xC0 | c >> 6) | (0x80 | c & 0x3F) << 8, 2),
+        0x800..=0xFFFF => (
+            (0xE0 | c >> 12) | (0x80 | (c >> 6) & 0x3F) << 8 | (0x80 | c & 0x3F) << 16,
+            3,
+        ),
+        _ => (
+            (0xF0 | c >> 18)
+                | (0x80 | (c >> 12) & 0x3F) << 8
+                | (0x80 | (c >> 6) & 0x3F) << 16
+                | (0x80 | c & 0x3F) << 24,
+            4,
+        ),
+    }
+}
+
+/// [`tokenize_each`], handing each token with its [`pack`]ed form when it has one (the index's
+/// key for it, made here from the characters of a CJK run rather than read back from memory).
+pub fn tokenize_packed(text: &str, mut emit: impl FnMut(&str, Option<u64>)) {
     let folded = fold(text);
     let s: &str = &folded;
     let bytes = s.as_bytes();
@@ -70,20 +116,26 @@ fn char_at(s: &str, i: usize) -> char {
 
 /// The CJK run starting at byte `i` of `s`: emits its bigrams, then its last character alone
 /// (slices of `run`, its folded characters); returns where the run ends.
-fn cjk_run(s: &str, mut i: usize, run: &mut String, emit: &mut impl FnMut(&str)) -> usize {
+fn cjk_run(
+    s: &str,
+    mut i: usize,
+    run: &mut String,
+    emit: &mut impl FnMut(&str, Option<u64>),
+) -> usize {
     run.clear();
-    // Where the last folded character starts in `run`.
-    let mut previous: Option<usize> = None;
+    // Where the last folded character starts in `run`, and that character packed.
+    let mut previous: Option<(usize, (u64, u32))> = None;
     while i < s.len() {
         let c = char_at(s, i);
         if is_cjk(c) {
             if let Some(k) = fold_kana(c) {
                 let at = run.len();
                 run.push(k);
-                if let Some(p) = previous {
-                    emit(&run[p..]);
+                let packed = pack_char(k);
+                if let Some((p, (before, length))) = previous {
+                    emit(&run[p..], Some(before | packed.0 << (8 * length)));
                 }
-                previous = Some(at);
+                previous = Some((at, packed));
             }
             i += c.len_utf8();
         } else if is_joiner(c) {
@@ -107,15 +159,20 @@ fn cjk_run(s: &str, mut i: usize, run: &mut String, emit: &mut impl FnMut(&str))
             break;
         }
     }
-    if let Some(p) = previous {
-        emit(&run[p..]);
+    if let Some((p, (packed, _))) = previous {
+        emit(&run[p..], Some(packed));
     }
     i
 }
 
 /// The word starting at byte `start` of `s` (a word character): emits it, a slice of the text
 /// unless a character was dropped from it (then copied into `token`); returns where it ends.
-fn word(s: &str, start: usize, token: &mut String, emit: &mut impl FnMut(&str)) -> usize {
+fn word(
+    s: &str,
+    start: usize,
+    token: &mut String,
+    emit: &mut impl FnMut(&str, Option<u64>),
+) -> usize {
     let bytes = s.as_bytes();
     let mut i = start;
     // Once a character was dropped: the part of the text after it, still to copy.
@@ -156,9 +213,9 @@ fn word(s: &str, start: usize, token: &mut String, emit: &mut impl FnMut(&str)) 
     match copied {
         Some(from) => {
             token.push_str(&s[from..i]);
-            emit(token);
+            emit(token, pack(token));
         }
-        None => emit(&s[start..i]),
+        None => emit(&s[start..i], pack(&s[start..i])),
     }
     i
 }
@@ -280,6 +337,31 @@ mod tests {
         assert_eq!(tokenize("強皮症"), ["強皮", "皮症", "症"]);
         assert_eq!(tokenize("薬"), ["薬"]);
         assert_eq!(tokenize("令和３年度"), ["令和", "和", "3", "年度", "度"]);
+    }
+
+    #[test]
+    fn packed_tokens_are_their_bytes() {
+        let text = "強皮症 ゲノム・データ ガン コンピューター 𠮷野家 𠮷 AMED's 2,964 café naïve x \
+                    abcdefgh abcdefghi ab abc abcd abcde";
+        let mut seen = 0;
+        tokenize_packed(text, |token, packed| {
+            let mut padded = [0u8; 8];
+            if token.len() <= 8 {
+                padded[..token.len()].copy_from_slice(token.as_bytes());
+                assert_eq!(packed, Some(u64::from_le_bytes(padded)), "{token:?}");
+            } else {
+                assert_eq!(packed, None, "{token:?}");
+            }
+            assert_eq!(pack(token), packed, "{token:?}");
+            seen += 1;
+        });
+        assert_eq!(seen, tokenize(text).len());
+        assert!(seen > 20);
+        for c in ['a', 'é', 'ア', '𠮷'] {
+            let (packed, length) = pack_char(c);
+            assert_eq!(Some(packed), pack(c.encode_utf8(&mut [0; 4])));
+            assert_eq!(length as usize, c.len_utf8());
+        }
     }
 
     #[test]
