@@ -173,21 +173,35 @@ pub fn build_keeping(
     let site = site::build(config, sources, &images, &options.strict, &mut diags);
     timings.lap("parse");
 
-    let renderer = render::Renderer::new(&site, &options.root, &mut diags);
-    // The print pages first: each is what its language's PDF is printed from.
-    let prints = renderer
-        .as_ref()
-        .map(|r| r.print_pages(&mut diags))
-        .unwrap_or_default();
-    timings.lap("templates");
+    // The templates (with the print pages, each what its language's PDF is printed from) and
+    // the search index only read the model: they are made side by side.
+    let ((renderer, prints, template_diags, template_time), (indexes, index_diags, index_time)) =
+        rayon::join(
+            || {
+                let started = Instant::now();
+                let mut diags = Diagnostics::default();
+                let renderer = render::Renderer::new(&site, &options.root, &mut diags);
+                let prints = renderer
+                    .as_ref()
+                    .map(|r| r.print_pages(&mut diags))
+                    .unwrap_or_default();
+                (renderer, prints, diags, started.elapsed())
+            },
+            || {
+                let started = Instant::now();
+                let mut diags = Diagnostics::default();
+                let indexes = search::build(&site, &mut diags);
+                (indexes, diags, started.elapsed())
+            },
+        );
+    diags.extend(template_diags.0);
+    diags.extend(index_diags.0);
+    timings.side_by_side([("templates", template_time), ("index", index_time)]);
     stop_on_errors(&mut diags)?;
     let Some(mut renderer) = renderer else {
         // A renderer is missing only when its problems were reported, and those stopped above.
         return Err(diags);
     };
-
-    let indexes = search::build(&site, &mut diags);
-    timings.lap("index");
 
     let print_pages: Vec<render::PrintPage> = prints
         .iter()
@@ -314,6 +328,13 @@ impl Default for Timings {
 }
 
 impl Timings {
+    /// Stages that ran at the same time, each with its own duration; the next stage is measured
+    /// from now.
+    pub(crate) fn side_by_side<const N: usize>(&mut self, stages: [(&'static str, Duration); N]) {
+        self.stages.extend(stages);
+        self.last = Instant::now();
+    }
+
     pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.stages.push((stage, now - self.last));
