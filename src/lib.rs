@@ -174,7 +174,9 @@ pub fn build_keeping(
     timings.lap("parse");
 
     // The templates (with the print pages, each what its language's PDF is printed from) and
-    // the search index only read the model: they are made side by side.
+    // the search index only read the model: they are made side by side (the index only from a
+    // model without errors, as before).
+    let model_ok = !diags.has_errors();
     let ((renderer, prints, template_diags, template_time), (indexes, index_diags, index_time)) =
         rayon::join(
             || {
@@ -190,18 +192,18 @@ pub fn build_keeping(
             || {
                 let started = Instant::now();
                 let mut diags = Diagnostics::default();
-                let indexes = search::build(&site, &mut diags);
+                let indexes = model_ok.then(|| search::build(&site, &mut diags));
                 (indexes, diags, started.elapsed())
             },
         );
-    diags.extend(template_diags.0);
-    diags.extend(index_diags.0);
     timings.side_by_side([("templates", template_time), ("index", index_time)]);
+    diags.extend(template_diags.0);
     stop_on_errors(&mut diags)?;
-    let Some(mut renderer) = renderer else {
-        // A renderer is missing only when its problems were reported, and those stopped above.
+    let (Some(mut renderer), Some(indexes)) = (renderer, indexes) else {
+        // Both are missing only when problems were reported, and those stopped above.
         return Err(diags);
     };
+    diags.extend(index_diags.0);
 
     let print_pages: Vec<render::PrintPage> = prints
         .iter()
