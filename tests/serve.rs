@@ -501,8 +501,10 @@ fn stalled_clients_never_block_the_others() {
         slowest.as_millis(),
         started.elapsed().as_millis()
     );
+    // Blocked behind a stalled client, an answer would wait for its 10-second timeout; a bound
+    // well below that and well above a loaded machine's delays tells the two apart.
     assert!(
-        slowest < Duration::from_secs(1),
+        slowest < Duration::from_secs(5),
         "slowest answer {slowest:?}"
     );
     drop((stalled, half, polls));
