@@ -44,26 +44,35 @@ pub fn write(
     aliases: &BTreeMap<String, Vec<String>>,
 ) -> Files {
     let mut files = Files::new();
-    // Term shards.
+    // Each term with its postings, `"term":"<varints>"`, made in parallel; then the term shards.
+    let entries: Vec<String> = postings
+        .terms
+        .par_iter()
+        .map(|term| {
+            let mut entry = String::with_capacity(term.text.len() + 8 + 4 * term.pages.len());
+            push_json_str(&term.text, &mut entry);
+            entry.push_str(":\"");
+            let mut previous = 0;
+            for (i, &(page, weight)) in term.pages.iter().enumerate() {
+                push_varint(if i == 0 { page } else { page - previous }, &mut entry);
+                push_varint(weight, &mut entry);
+                previous = page;
+            }
+            entry.push('"');
+            entry
+        })
+        .collect();
     let mut bounds: Vec<&str> = Vec::new();
     let mut shard = String::new();
     let mut shards: Vec<String> = Vec::new();
-    for term in &postings.terms {
+    for (term, entry) in postings.terms.iter().zip(&entries) {
         if shard.is_empty() {
             bounds.push(&term.text);
             shard.push('{');
         } else {
             shard.push(',');
         }
-        push_json_str(&term.text, &mut shard);
-        shard.push_str(":\"");
-        let mut previous = 0;
-        for (i, &(page, weight)) in term.pages.iter().enumerate() {
-            push_varint(if i == 0 { page } else { page - previous }, &mut shard);
-            push_varint(weight, &mut shard);
-            previous = page;
-        }
-        shard.push('"');
+        shard.push_str(entry);
         if shard.len() >= SHARD_BYTES {
             shard.push('}');
             shards.push(std::mem::take(&mut shard));

@@ -78,12 +78,14 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 const BATCHES: usize = 32;
 const MIN_BATCH: usize = 64;
 
-/// What a batch of pages gives: its own term table, the number of its pages that hold each term,
-/// and per page `(term in that table, weight)`.
+/// What a batch of pages gives: its own term table and, term by term, its postings: those of
+/// term `t` are `entries[starts[t]..starts[t + 1]]`, `(page, weight)` with pages numbered from
+/// the batch's first.
 struct Batch {
+    pages: u32,
     terms: Vec<String>,
-    holders: Vec<u32>,
-    pages: Vec<Vec<(u32, u32)>>,
+    starts: Vec<usize>,
+    entries: Vec<(u32, u32)>,
 }
 
 /// The postings of `pages` (in the order given: page `i` is `pages[i]`).
@@ -93,53 +95,51 @@ pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
         .par_chunks(size)
         .map(|batch| index_batch(lang, batch))
         .collect();
-    // Every batch's terms numbered in one table, and each term's postings counted first, to
-    // allocate them once.
+    // Every batch's terms numbered in one table; each term's postings are then gathered from
+    // the batches in order, term by term in parallel.
     let mut ids: FastMap<&str, u32> = FastMap::default();
-    let mut holders: Vec<usize> = Vec::new();
-    let globals: Vec<Vec<u32>> = batches
-        .iter()
-        .map(|batch| {
-            batch
-                .terms
-                .iter()
-                .zip(&batch.holders)
-                .map(|(text, &n)| {
-                    let id = *ids.entry(text).or_insert_with(|| {
-                        holders.push(0);
-                        (holders.len() - 1) as u32
-                    });
-                    holders[id as usize] += n as usize;
-                    id
-                })
-                .collect()
-        })
-        .collect();
-    let mut terms: Vec<Term> = holders
-        .iter()
-        .map(|&n| Term {
-            text: String::new(),
-            pages: Vec::with_capacity(n),
-        })
-        .collect();
-    drop(ids);
-    let mut page = 0u32;
-    for (batch, global) in batches.into_iter().zip(globals) {
-        for (text, &id) in batch.terms.into_iter().zip(&global) {
-            let term = &mut terms[id as usize];
-            if term.text.is_empty() {
-                term.text = text;
-            }
-        }
-        for weights in batch.pages {
-            for (local, weight) in weights {
-                terms[global[local as usize] as usize]
-                    .pages
-                    .push((page, weight));
-            }
-            page += 1;
+    let mut sources: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (b, batch) in batches.iter().enumerate() {
+        for (t, text) in batch.terms.iter().enumerate() {
+            let id = *ids.entry(text).or_insert_with(|| {
+                sources.push(Vec::new());
+                (sources.len() - 1) as u32
+            });
+            sources[id as usize].push((b, t));
         }
     }
+    drop(ids);
+    let firsts: Vec<u32> = batches
+        .iter()
+        .scan(0, |first, batch| {
+            let this = *first;
+            *first += batch.pages;
+            Some(this)
+        })
+        .collect();
+    let mut terms: Vec<Term> = sources
+        .into_par_iter()
+        .map(|sources| {
+            let postings = |&(b, t): &(usize, usize)| {
+                let batch: &Batch = &batches[b];
+                (
+                    firsts[b],
+                    &batch.entries[batch.starts[t]..batch.starts[t + 1]],
+                )
+            };
+            let length = sources.iter().map(|s| postings(s).1.len()).sum();
+            let mut pages = Vec::with_capacity(length);
+            for source in &sources {
+                let (first, entries) = postings(source);
+                pages.extend(entries.iter().map(|&(page, weight)| (first + page, weight)));
+            }
+            let (b, t) = sources[0];
+            Term {
+                text: batches[b].terms[t].clone(),
+                pages,
+            }
+        })
+        .collect();
     terms.sort_unstable_by(|a, b| utf16_cmp(&a.text, &b.text));
     Postings { terms }
 }
@@ -294,16 +294,17 @@ impl Piped {
 fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     let pipeline = pipeline::pipeline(lang, Flavour::Site);
     let mut piped = Piped::new();
-    let mut batch = Batch {
-        terms: Vec::new(),
-        holders: Vec::new(),
-        pages: Vec::with_capacity(pages.len()),
-    };
+    let mut terms: Vec<String> = Vec::new();
     let mut term_ids: FastMap<String, u32> = FastMap::default();
     // Per term of the batch: its count in each field of the page at hand; `touched` lists the
     // terms the page has, to read and reset only those.
     let mut counts: Vec<[u32; 4]> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
+    // Page by page: `(term, weight)`, the page's terms from `ends[page - 1]` to `ends[page]`;
+    // and the number of pages that hold each term.
+    let mut weights: Vec<(u32, u32)> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(pages.len());
+    let mut holders: Vec<usize> = Vec::new();
     for page in pages {
         let mut lengths = [0u32; 4];
         for (field, text) in field_texts(page) {
@@ -311,10 +312,10 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
                 let id = piped.get_or_insert(raw, packed, || {
                     pipeline::run(&pipeline, raw).map_or(DROPPED, |term| {
                         *term_ids.entry(term).or_insert_with_key(|term| {
-                            batch.terms.push(term.clone());
-                            batch.holders.push(0);
+                            terms.push(term.clone());
                             counts.push([0; 4]);
-                            (batch.terms.len() - 1) as u32
+                            holders.push(0);
+                            (terms.len() - 1) as u32
                         })
                     })
                 });
@@ -328,18 +329,36 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
                 }
             });
         }
-        // In the order the page's terms came: each term's pages stay in page order.
-        let weights: Vec<(u32, u32)> = touched
-            .drain(..)
-            .map(|id| {
-                batch.holders[id as usize] += 1;
-                let per_field = std::mem::take(&mut counts[id as usize]);
-                (id, weight(&per_field, &lengths))
-            })
-            .collect();
-        batch.pages.push(weights);
+        weights.extend(touched.drain(..).map(|id| {
+            holders[id as usize] += 1;
+            let per_field = std::mem::take(&mut counts[id as usize]);
+            (id, weight(&per_field, &lengths))
+        }));
+        ends.push(weights.len());
     }
-    batch
+    // Page by page to term by term (each term's pages stay in page order).
+    let mut starts = Vec::with_capacity(terms.len() + 1);
+    starts.push(0);
+    for n in &holders {
+        starts.push(starts[starts.len() - 1] + n);
+    }
+    let mut next = starts.clone();
+    let mut entries = vec![(0, 0); weights.len()];
+    let mut from = 0;
+    for (page, &end) in ends.iter().enumerate() {
+        for &(id, weight) in &weights[from..end] {
+            let at = &mut next[id as usize];
+            entries[*at] = (page as u32, weight);
+            *at += 1;
+        }
+        from = end;
+    }
+    Batch {
+        pages: pages.len() as u32,
+        terms,
+        starts,
+        entries,
+    }
 }
 
 /// Each text of a page with its field number: the title, every heading, the section title, every
