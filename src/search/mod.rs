@@ -322,6 +322,7 @@ pub fn aliases_of(site: &Site, lang: &str, edition: Option<&str>) -> BTreeMap<St
         return out;
     };
     let prefix = format!("{}/", site.record_id(edition, folder));
+    let pipeline = pipeline::pipeline(lang, pipeline::Flavour::Site);
     for record in site.records.values().filter(|r| r.id.starts_with(&prefix)) {
         let Some(Json::Array(terms)) = record.by_lang.get(lang).and_then(|r| r.get("terms")) else {
             continue;
@@ -352,13 +353,14 @@ pub fn aliases_of(site: &Site, lang: &str, edition: Option<&str>) -> BTreeMap<St
                 continue;
             }
             for alias in names {
-                let key = alias_key(lang, alias);
+                let key = alias_key_in(&pipeline, alias);
                 if key.is_empty() {
                     continue;
                 }
                 let entry = out.entry(key.clone()).or_default();
                 for target in &targets {
-                    if alias_key(lang, target) != key && !entry.iter().any(|t| t == target) {
+                    if alias_key_in(&pipeline, target) != key && !entry.iter().any(|t| t == target)
+                    {
                         entry.push(target.to_string());
                     }
                 }
@@ -374,10 +376,14 @@ pub fn aliases_of(site: &Site, lang: &str, edition: Option<&str>) -> BTreeMap<St
 /// when it is not ASCII: the English trimmer drops Japanese tokens, and a Japanese name must still
 /// lead to the English term.
 pub fn alias_key(lang: &str, text: &str) -> String {
-    let pipeline = pipeline::pipeline(lang, pipeline::Flavour::Site);
+    alias_key_in(&pipeline::pipeline(lang, pipeline::Flavour::Site), text)
+}
+
+/// [`alias_key`] with the language's pipeline made once (making it is what costs most).
+fn alias_key_in(pipeline: &::elasticlunr::pipeline::Pipeline, text: &str) -> String {
     tokenize::tokenize(text)
         .iter()
-        .filter_map(|t| pipeline::run(&pipeline, t).or_else(|| (!t.is_ascii()).then(|| t.clone())))
+        .filter_map(|t| pipeline::run(pipeline, t).or_else(|| (!t.is_ascii()).then(|| t.clone())))
         .collect::<Vec<_>>()
         .join(" ")
 }
