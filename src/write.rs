@@ -369,27 +369,10 @@ impl Patch {
     /// Ends the patch: the replaced versions are removed in a thread of their own, under the
     /// output's lock, like the previous site after a full build.
     pub fn finish(mut self) -> Removal {
-        let old = self.trash.take().unwrap_or_default();
         let lock = self.lock.take();
-        let started = std::time::Instant::now();
-        let (thread, done) = if old.as_os_str().is_empty() {
-            (None, None)
-        } else {
-            let path = old.clone();
-            let thread = std::thread::Builder::new()
-                .name("nenpo-remove-replaced".into())
-                .spawn(move || remove_forcefully(&path))
-                .ok();
-            let done = thread.is_none().then(|| remove_forcefully(&old));
-            (thread, done)
-        };
-        Removal {
-            out: self.out.clone(),
-            old,
-            started,
-            thread,
-            done,
-            _lock: lock,
+        match self.trash.take() {
+            Some(trash) => Removal::start(&self.out, trash, lock, "nenpo-remove-replaced"),
+            None => Removal::nothing(&self.out, lock),
         }
     }
 }
@@ -725,32 +708,15 @@ impl Staging {
         // From here the staging folder (or the aside one) holds the previous site, which the
         // removal owns, with the lock: `Drop` leaves both folders alone.
         let lock = self.lock.take();
-        let started = std::time::Instant::now();
         if keep_as_spare(&old, &self.spare) {
-            return Ok(Removal {
-                out: self.out.clone(),
-                old,
-                started,
-                thread: None,
-                done: None,
-                _lock: lock,
-            });
+            return Ok(Removal::nothing(&self.out, lock));
         }
-        let path = old.clone();
-        let thread = std::thread::Builder::new()
-            .name("nenpo-remove-old-site".into())
-            .spawn(move || remove_forcefully(&path))
-            .ok();
-        // Without a thread to be had, it is removed here.
-        let done = thread.is_none().then(|| remove_forcefully(&old));
-        Ok(Removal {
-            out: self.out.clone(),
+        Ok(Removal::start(
+            &self.out,
             old,
-            started,
-            thread,
-            done,
-            _lock: lock,
-        })
+            lock,
+            "nenpo-remove-old-site",
+        ))
     }
 }
 
@@ -935,6 +901,39 @@ impl std::fmt::Debug for Removal {
 }
 
 impl Removal {
+    /// Starts removing `old` in a thread named `name` (without a thread to be had, removes it
+    /// here), holding the output's `lock` until it is gone.
+    fn start(out: &Path, old: PathBuf, lock: Option<File>, name: &str) -> Removal {
+        let started = std::time::Instant::now();
+        let path = old.clone();
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || remove_forcefully(&path))
+            .ok();
+        let done = thread.is_none().then(|| remove_forcefully(&old));
+        Removal {
+            out: out.to_path_buf(),
+            old,
+            started,
+            thread,
+            done,
+            _lock: lock,
+        }
+    }
+
+    /// Nothing to remove (the previous site was kept as the spare); `lock` is released when
+    /// the removal is dropped.
+    fn nothing(out: &Path, lock: Option<File>) -> Removal {
+        Removal {
+            out: out.to_path_buf(),
+            old: PathBuf::new(),
+            started: std::time::Instant::now(),
+            thread: None,
+            done: None,
+            _lock: lock,
+        }
+    }
+
     /// Waits for the removal to end: how long it took from the swap (`None` when the previous
     /// site was kept as the spare, with nothing to remove), and a warning when the old site could
     /// not be removed (the next build into the same output removes it).

@@ -567,6 +567,35 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Builds `root` afresh with `nenpo build` and checks that the served folder `served` holds the
+/// same files, byte for byte; returns the served files.
+fn assert_served_equals_build(
+    root: &Path,
+    served: &Path,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("site");
+    let status = run(root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let (served_tree, built_tree) = (tree(served), tree(&out));
+    assert_eq!(
+        served_tree.keys().collect::<Vec<_>>(),
+        built_tree.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built_tree {
+        assert!(
+            served_tree[path] == *bytes,
+            "{path} differs from the build's:\n{}",
+            String::from_utf8_lossy(&served_tree[path])
+        );
+    }
+    served_tree
+}
+
 /// After a series of edits, each rebuilt incrementally (only the pages that show what changed)
 /// or, for a template, fully, the served folder is byte for byte what `nenpo build` writes from
 /// the same sources: the live-reload script is added as pages are sent, never written.
@@ -707,26 +736,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_build_byte_for_byte() {
     );
     rebuilt("(re-rendered 1 of 14 pages");
 
-    let built = tempfile::tempdir().unwrap();
-    let out = built.path().join("site");
-    let status = run(root, &["build", "--output", out.to_str().unwrap()]);
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let (served_tree, built_tree) = (tree(&served.output), tree(&out));
-    assert_eq!(
-        served_tree.keys().collect::<Vec<_>>(),
-        built_tree.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &built_tree {
-        assert!(
-            served_tree[path] == *bytes,
-            "{path} differs from the build's:\n{}",
-            String::from_utf8_lossy(&served_tree[path])
-        );
-    }
+    let served_tree = assert_served_equals_build(root, &served.output);
     // Served pages carry the reload script, files do not.
     let (_, page) = served.get("/en/orchards/");
     assert!(page.contains("/__nenpo/events"));
@@ -783,23 +793,5 @@ fn in_a_series_of_editions_incremental_rebuilds_equal_a_build() {
     );
     rebuilt();
 
-    let built = tempfile::tempdir().unwrap();
-    let out = built.path().join("site");
-    let status = run(root, &["build", "--output", out.to_str().unwrap()]);
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let (served_tree, built_tree) = (tree(&served.output), tree(&out));
-    assert_eq!(
-        served_tree.keys().collect::<Vec<_>>(),
-        built_tree.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &built_tree {
-        assert!(
-            served_tree[path] == *bytes,
-            "{path} differs from the build's"
-        );
-    }
+    assert_served_equals_build(root, &served.output);
 }
