@@ -2,7 +2,9 @@
 //! by side, in one run and alternating, by nenpo (the release binary of this tree), Zola and
 //! Hugo, each on the same corpus written in its own layout. Reports each tool's median wall time
 //! and peak memory (max RSS, from wait4) over the runs, the ratios to nenpo, nenpo's time per
-//! stage (`build --timings`) and its time per page.
+//! stage (`build --timings`) and its time per page. What is timed is a rebuild in each tool's
+//! steady state (see [`WARM_UPS`]), after `sync`, so that no run pays for the disk writes of the
+//! one before; the corpus is written once and kept while it is unchanged.
 //!
 //! Run: `cargo bench --bench build` (or `cargo bench --bench build -- 1000` for one size;
 //! `--only nenpo` runs one tool, to iterate on a change without loading the machine with peers).
@@ -18,8 +20,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Counted runs per tool and size (after one warm-up run each).
+/// Counted runs per tool and size, after [`WARM_UPS`] runs each.
 const RUNS: usize = 3;
+/// Runs before the counted ones: a first build into an empty folder, then a rebuild (which
+/// leaves nenpo's previous site as the spare it recycles from then on).
+const WARM_UPS: usize = 2;
 
 struct Run {
     wall: Duration,
@@ -31,6 +36,9 @@ struct Run {
 // The child is reaped by wait4 below (which also yields its rusage), not by Child::wait.
 #[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> Run {
+    // Flush what earlier runs (and the corpus writer) left dirty first, so that the kernel's
+    // writeback of one tool's output is not timed as part of the next tool's run.
+    unsafe { libc::sync() };
     let started = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
@@ -220,9 +228,12 @@ fn main() {
             tools.retain(|t| t.name == only.as_str());
             assert!(!tools.is_empty(), "--only {only}: no such tool in this run");
         }
-        // One warm-up each (file cache, previous output in place), then the tools in turn.
-        for tool in &tools {
-            measure(&mut (tool.command)());
+        // Two warm-ups each, so that every tool rebuilds in its steady state (file cache warm,
+        // its previous output in place, and nenpo's spare site too), then the tools in turn.
+        for _ in 0..WARM_UPS {
+            for tool in &tools {
+                measure(&mut (tool.command)());
+            }
         }
         for _ in 0..RUNS {
             for tool in &mut tools {
