@@ -43,48 +43,63 @@ pub fn write(
     postings: &Postings,
     aliases: &BTreeMap<String, Vec<String>>,
 ) -> Files {
-    let mut files = Files::new();
-    // Each term with its postings, `"term":"<varints>"`, made in parallel; then the term shards.
-    let entries: Vec<String> = postings
+    // Each term's entry, `"term":"<varints>"`, is measured first (in parallel), to cut the terms
+    // into shards; then each shard's file is written in one go (in parallel), so that the
+    // entries are never held apart from the files.
+    let lengths: Vec<usize> = postings
         .terms
         .par_iter()
         .map(|term| {
-            let mut entry = String::with_capacity(term.text.len() + 8 + 4 * term.pages.len());
-            push_json_str(&term.text, &mut entry);
-            entry.push_str(":\"");
-            let mut previous = 0;
-            for (i, &(page, weight)) in term.pages.iter().enumerate() {
-                push_varint(if i == 0 { page } else { page - previous }, &mut entry);
-                push_varint(weight, &mut entry);
-                previous = page;
-            }
-            entry.push('"');
-            entry
+            let varints: usize = postings
+                .pages(term)
+                .scan(0, |previous, (page, weight)| {
+                    let gap = page - *previous;
+                    *previous = page;
+                    Some(varint_len(gap) + varint_len(weight))
+                })
+                .sum();
+            json_str_len(&term.text) + 3 + varints
         })
         .collect();
-    let mut bounds: Vec<&str> = Vec::new();
-    let mut shard = String::new();
-    let mut shards: Vec<String> = Vec::new();
-    for (term, entry) in postings.terms.iter().zip(&entries) {
-        if shard.is_empty() {
-            bounds.push(&term.text);
-            shard.push('{');
-        } else {
-            shard.push(',');
+    // Consecutive ranges of terms: a shard is closed once it holds SHARD_BYTES.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut shard_len = 0;
+    for (i, &len) in lengths.iter().enumerate() {
+        if shard_len == 0 {
+            ranges.push(i..i);
         }
-        shard.push_str(entry);
-        if shard.len() >= SHARD_BYTES {
-            shard.push('}');
-            shards.push(std::mem::take(&mut shard));
+        shard_len += 1 + len; // `{` or `,`, then the entry
+        ranges.last_mut().expect("a shard is open").end = i + 1;
+        if shard_len >= SHARD_BYTES {
+            shard_len = 0;
         }
     }
-    if !shard.is_empty() {
-        shard.push('}');
-        shards.push(shard);
-    }
-    for (n, json) in shards.iter().enumerate() {
-        files.push(script(prefix, &format!("t/{n}"), json));
-    }
+    let bounds: Vec<&str> = ranges
+        .iter()
+        .map(|r| postings.terms[r.start].text.as_str())
+        .collect();
+    let mut files: Files = ranges
+        .par_iter()
+        .enumerate()
+        .map(|(n, range)| {
+            let json_len = 1 + range.len() + lengths[range.clone()].iter().sum::<usize>();
+            script_with(prefix, &format!("t/{n}"), json_len, |js| {
+                for (i, term) in postings.terms[range.clone()].iter().enumerate() {
+                    js.push(if i == 0 { '{' } else { ',' });
+                    push_json_str(&term.text, js);
+                    js.push_str(":\"");
+                    let mut previous = 0;
+                    for (page, weight) in postings.pages(term) {
+                        push_varint(page - previous, js);
+                        push_varint(weight, js);
+                        previous = page;
+                    }
+                    js.push('"');
+                }
+                js.push('}');
+            })
+        })
+        .collect();
 
     let mut meta = String::from("{\"format\":");
     push_json_str(FORMAT, &mut meta);
@@ -187,12 +202,22 @@ pub fn fragment(prefix: &str, n: usize, page: &SearchPage, out: &mut String) -> 
 
 /// `<prefix>/<name>.js`, which registers `json` under `"<prefix>/<name>"`.
 fn script(prefix: &str, name: &str, json: &str) -> (String, Vec<u8>) {
+    script_with(prefix, name, json.len(), |js| js.push_str(json))
+}
+
+/// [`script`], its JSON (of about `json_len` bytes) written by `write`.
+fn script_with(
+    prefix: &str,
+    name: &str,
+    json_len: usize,
+    write: impl FnOnce(&mut String),
+) -> (String, Vec<u8>) {
     let key = format!("{prefix}/{name}");
-    let mut js = String::with_capacity(json.len() + key.len() + 20);
+    let mut js = String::with_capacity(json_len + key.len() + 20);
     js.push_str("nenpoSearch(");
     push_json_str(&key, &mut js);
     js.push(',');
-    js.push_str(json);
+    write(&mut js);
     js.push_str(");\n");
     (format!("{key}.js"), js.into_bytes())
 }
@@ -210,6 +235,29 @@ pub fn size_warnings(files: &Files) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The number of digits [`push_varint`] writes for `value`: one per 5 bits, at least one.
+fn varint_len(value: u32) -> usize {
+    (32 - value.leading_zeros() as usize).div_ceil(5).max(1)
+}
+
+/// The length of what [`push_json_str`] writes for `s`.
+fn json_str_len(s: &str) -> usize {
+    if needs_escape(s) {
+        let mut escaped = String::new();
+        push_json_str(s, &mut escaped);
+        escaped.len()
+    } else {
+        s.len() + 2
+    }
+}
+
+/// Whether [`push_json_str`] must escape something in `s` (0xE2 starts U+2028 and U+2029,
+/// among others).
+fn needs_escape(s: &str) -> bool {
+    s.bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
 }
 
 /// Appends a number as a varint of [`DIGITS`].
@@ -233,11 +281,8 @@ fn push_varint(mut value: u32, out: &mut String) {
 /// Appends `s` as a JSON string that is also a valid JavaScript string literal in every engine
 /// (U+2028 and U+2029 escaped).
 pub fn push_json_str(s: &str, out: &mut String) {
-    // Most text needs no escape (0xE2 starts U+2028 and U+2029, among others).
-    if !s
-        .bytes()
-        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
-    {
+    // Most text needs no escape.
+    if !needs_escape(s) {
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);

@@ -23,18 +23,36 @@ pub const FIELDS: [(&str, f64); 4] = [
     ("body", 1.0),
 ];
 
-/// One term and its postings: `(page number, weight)`, page numbers ascending.
+/// One term: its text, and where its postings are (see [`Postings::pages`]).
 #[derive(Debug)]
 pub struct Term {
     pub text: String,
-    pub pages: Vec<(u32, u32)>,
+    /// `(batch, the term's number in that batch)`, batches in page order.
+    sources: Vec<(u32, u32)>,
 }
 
 /// Every term of an index, sorted by UTF-16 code units (the order of JavaScript's `<`, which
-/// the client's binary search over shard boundaries uses).
+/// the client's binary search over shard boundaries uses). The postings stay where the batches
+/// made them, term by term: a merged copy would double the index's memory at its peak.
 #[derive(Debug)]
 pub struct Postings {
     pub terms: Vec<Term>,
+    batches: Vec<Batch>,
+    /// The number of each batch's first page.
+    firsts: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of `term`: `(page number, weight)`, page numbers ascending.
+    pub fn pages<'a>(&'a self, term: &'a Term) -> impl Iterator<Item = (u32, u32)> + 'a {
+        term.sources.iter().flat_map(move |&(b, t)| {
+            let (batch, first) = (&self.batches[b as usize], self.firsts[b as usize]);
+            let (from, to) = (batch.starts[t as usize], batch.starts[t as usize + 1]);
+            batch.entries[from..to]
+                .iter()
+                .map(move |&(page, weight)| (first + u32::from(page), u32::from(weight)))
+        })
+    }
 }
 
 /// A fast hash for short keys (tokens and terms, never chosen by an attacker who could profit
@@ -77,38 +95,50 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// the work, few enough that each cache is warm for long).
 const BATCHES: usize = 32;
 const MIN_BATCH: usize = 64;
+/// Pages in a batch are numbered from its first in 16 bits (see [`Batch`]).
+const MAX_BATCH: usize = 1 << 16;
 
 /// What a batch of pages gives: its own term table and, term by term, its postings: those of
 /// term `t` are `entries[starts[t]..starts[t + 1]]`, `(page, weight)` with pages numbered from
-/// the batch's first.
+/// the batch's first. Both fit in 16 bits (a batch has at most [`MAX_BATCH`] pages, a weight is
+/// at most 750: see [`weight`]), which halves what the index holds at its peak.
+#[derive(Debug)]
 struct Batch {
     pages: u32,
     terms: Vec<String>,
     starts: Vec<usize>,
-    entries: Vec<(u32, u32)>,
+    entries: Vec<(u16, u16)>,
 }
 
 /// The postings of `pages` (in the order given: page `i` is `pages[i]`).
 pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
-    let size = pages.len().div_ceil(BATCHES).max(MIN_BATCH);
-    let batches: Vec<Batch> = pages
+    let size = pages.len().div_ceil(BATCHES).clamp(MIN_BATCH, MAX_BATCH);
+    let mut batches: Vec<Batch> = pages
         .par_chunks(size)
         .map(|batch| index_batch(lang, batch))
         .collect();
-    // Every batch's terms numbered in one table; each term's postings are then gathered from
-    // the batches in order, term by term in parallel.
-    let mut ids: FastMap<&str, u32> = FastMap::default();
-    let mut sources: Vec<Vec<(usize, usize)>> = Vec::new();
-    for (b, batch) in batches.iter().enumerate() {
-        for (t, text) in batch.terms.iter().enumerate() {
+    // Every batch's terms numbered in one table, each with the batches that hold it (in order).
+    let mut ids: FastMap<String, u32> = FastMap::default();
+    let mut sources: Vec<Vec<(u32, u32)>> = Vec::new();
+    for (b, batch) in batches.iter_mut().enumerate() {
+        for (t, text) in std::mem::take(&mut batch.terms).into_iter().enumerate() {
             let id = *ids.entry(text).or_insert_with(|| {
                 sources.push(Vec::new());
                 (sources.len() - 1) as u32
             });
-            sources[id as usize].push((b, t));
+            sources[id as usize].push((b as u32, t as u32));
         }
     }
-    drop(ids);
+    let mut texts = vec![String::new(); sources.len()];
+    for (text, id) in ids {
+        texts[id as usize] = text;
+    }
+    let mut terms: Vec<Term> = texts
+        .into_iter()
+        .zip(sources)
+        .map(|(text, sources)| Term { text, sources })
+        .collect();
+    terms.sort_unstable_by(|a, b| utf16_cmp(&a.text, &b.text));
     let firsts: Vec<u32> = batches
         .iter()
         .scan(0, |first, batch| {
@@ -117,31 +147,11 @@ pub fn build(lang: &str, pages: &[&SearchPage]) -> Postings {
             Some(this)
         })
         .collect();
-    let mut terms: Vec<Term> = sources
-        .into_par_iter()
-        .map(|sources| {
-            let postings = |&(b, t): &(usize, usize)| {
-                let batch: &Batch = &batches[b];
-                (
-                    firsts[b],
-                    &batch.entries[batch.starts[t]..batch.starts[t + 1]],
-                )
-            };
-            let length = sources.iter().map(|s| postings(s).1.len()).sum();
-            let mut pages = Vec::with_capacity(length);
-            for source in &sources {
-                let (first, entries) = postings(source);
-                pages.extend(entries.iter().map(|&(page, weight)| (first + page, weight)));
-            }
-            let (b, t) = sources[0];
-            Term {
-                text: batches[b].terms[t].clone(),
-                pages,
-            }
-        })
-        .collect();
-    terms.sort_unstable_by(|a, b| utf16_cmp(&a.text, &b.text));
-    Postings { terms }
+    Postings {
+        terms,
+        batches,
+        firsts,
+    }
 }
 
 /// `a` and `b` in the order of their UTF-16 code units, comparing as UTF-16 only from the first
@@ -302,7 +312,7 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     let mut touched: Vec<u32> = Vec::new();
     // Page by page: `(term, weight)`, the page's terms from `ends[page - 1]` to `ends[page]`;
     // and the number of pages that hold each term.
-    let mut weights: Vec<(u32, u32)> = Vec::new();
+    let mut weights: Vec<(u32, u16)> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(pages.len());
     let mut holders: Vec<usize> = Vec::new();
     for page in pages {
@@ -348,7 +358,7 @@ fn index_batch(lang: &str, pages: &[&SearchPage]) -> Batch {
     for (page, &end) in ends.iter().enumerate() {
         for &(id, weight) in &weights[from..end] {
             let at = &mut next[id as usize];
-            entries[*at] = (page as u32, weight);
+            entries[*at] = (page as u16, weight);
             *at += 1;
         }
         from = end;
@@ -370,15 +380,16 @@ pub fn field_texts<'a>(page: &'a SearchPage) -> impl Iterator<Item = (usize, &'a
         .chain(page.sections.iter().map(|s| (3, s.body.as_ref())))
 }
 
-/// The stored weight of a term in a page, from its count and the length of each field.
-pub fn weight(counts: &[u32; 4], lengths: &[u32; 4]) -> u32 {
+/// The stored weight of a term in a page, from its count and the length of each field: at most
+/// the sum of the boosts, 750 hundredths, since a count is never more than its field's length.
+pub fn weight(counts: &[u32; 4], lengths: &[u32; 4]) -> u16 {
     let mut w = 0.0f64;
     for (field, &(_, boost)) in FIELDS.iter().enumerate() {
         if counts[field] > 0 {
             w += boost * f64::from(counts[field]).sqrt() / f64::from(lengths[field]).sqrt();
         }
     }
-    ((w * 100.0).round() as u32).max(1)
+    ((w * 100.0).round() as u16).max(1)
 }
 
 #[cfg(test)]
@@ -405,21 +416,40 @@ mod tests {
         let a = page("a", "Vaccines", "research on genomes");
         let b = page("b", "Genomes", "vaccines research");
         let postings = build("en", &[&a, &b]);
-        let term = |t: &str| postings.terms.iter().find(|x| x.text == t).unwrap();
-        let vaccin = &term("vaccin").pages;
+        let term = |t: &str| {
+            let term = postings.terms.iter().find(|x| x.text == t).unwrap();
+            postings.pages(term).collect::<Vec<_>>()
+        };
+        let vaccin = &term("vaccin");
         assert_eq!(vaccin.len(), 2);
         assert!(vaccin[0].1 > vaccin[1].1, "{vaccin:?}");
         assert_eq!(
-            term("research")
-                .pages
-                .iter()
-                .map(|p| p.0)
-                .collect::<Vec<_>>(),
+            term("research").iter().map(|p| p.0).collect::<Vec<_>>(),
             [0, 1]
         );
         assert_eq!(weight(&[1, 0, 0, 0], &[1, 0, 0, 0]), 400);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 400]), 5);
         assert_eq!(weight(&[0, 0, 0, 1], &[0, 0, 0, 1_000_000]), 1);
+    }
+
+    #[test]
+    fn postings_are_numbered_across_batches() {
+        // 200 pages make four batches of at most 64: each term's pages come back numbered from
+        // the first page of all, ascending, whichever batches hold them.
+        let urls: Vec<String> = (0..200).map(|n| format!("p{n:03}")).collect();
+        let bodies: Vec<String> = (0..200)
+            .map(|n| format!("vaccine {}", if n % 3 == 0 { "genome" } else { "cohort" }))
+            .collect();
+        let pages: Vec<SearchPage> = (0..200).map(|n| page(&urls[n], "", &bodies[n])).collect();
+        let refs: Vec<&SearchPage> = pages.iter().collect();
+        let postings = build("en", &refs);
+        let numbers = |t: &str| {
+            let term = postings.terms.iter().find(|x| x.text == t).unwrap();
+            postings.pages(term).map(|(n, _)| n).collect::<Vec<_>>()
+        };
+        assert_eq!(numbers("vaccin"), (0..200).collect::<Vec<u32>>());
+        assert_eq!(numbers("genom"), (0..200).step_by(3).collect::<Vec<u32>>());
+        assert_eq!(numbers("cohort").len(), 200 - 67);
     }
 
     #[test]
