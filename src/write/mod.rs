@@ -27,7 +27,10 @@
 //! it is replaced), and what the new site no longer has is removed first ([`Staging::keep_only`]).
 //! Only nenpo's own trees are recycled (they carry the [`MARKER`]); without a spare, or where it
 //! cannot be moved (another file system), the staging folder starts empty and the previous site
-//! is removed after the swap, in a thread of its own ([`Removal`]).
+//! is removed after the swap, in a thread of its own ([`Removal`]). Whether a recycled file
+//! already holds the right bytes is known without reading it when the site's cache recorded
+//! writing it and it has not changed since (`write/written.rs`); otherwise it is compared byte for
+//! byte.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -38,6 +41,8 @@ use crate::error::Diagnostic;
 use rayon::prelude::*;
 
 use crate::fs;
+
+mod written;
 
 /// The file nenpo writes into every output folder; a folder with it may be replaced whole.
 pub const MARKER: &str = ".nenpo-output";
@@ -541,6 +546,10 @@ pub struct Staging {
     spare: PathBuf,
     /// Whether `dir` is a recycled site (else it started empty).
     recycled: bool,
+    /// What the site's cache knows about the files of the recycled site; saved with this
+    /// build's files on commit.
+    written: written::Written,
+    root: PathBuf,
     /// Dropped last: the folders above are removed before another build may start. Handed to
     /// the [`Removal`] of the old site on commit.
     lock: Option<File>,
@@ -586,6 +595,8 @@ impl Staging {
             aside,
             spare,
             recycled,
+            written: written::Written::load(root),
+            root: root.to_path_buf(),
             lock: Some(lock),
         })
     }
@@ -606,7 +617,14 @@ impl Staging {
     pub fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.dir.join(path);
         if self.recycled {
-            return with_write_permission(&target, || rewrite(&target, bytes));
+            // Known from the site's cache to hold these bytes: nothing to read or write.
+            let hash = written::hash(bytes);
+            if self.written.holds(&target, hash) {
+                return Ok(());
+            }
+            with_write_permission(&target, || rewrite(&target, bytes))?;
+            self.written.record(&target, hash);
+            return Ok(());
         }
         let previous = self.out.join(path);
         if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
@@ -705,6 +723,7 @@ impl Staging {
             .map_err(|e| fail("cannot write the new site", e))?;
         let old = swap(&self.dir, &self.out, &self.aside)
             .map_err(|e| fail("cannot move the new site into place", e))?;
+        std::mem::take(&mut self.written).save(&self.root, std::time::SystemTime::now());
         // From here the staging folder (or the aside one) holds the previous site, which the
         // removal owns, with the lock: `Drop` leaves both folders alone.
         let lock = self.lock.take();
