@@ -75,9 +75,9 @@ pub struct Summary {
     pub removal: Option<write::Removal>,
     /// For an incremental rebuild (`serve`), how little it did; `None` for a full build.
     pub incremental: Option<Incremental>,
-    /// The PDFs in the output: path, size in bytes, and whether this build printed them (else
-    /// they were kept from the previous output).
-    pub pdfs: Vec<(String, u64, bool)>,
+    /// The PDFs in the output: each edition's, printed by this build or kept from the previous
+    /// output, and the copy of the latest edition's.
+    pub pdfs: Vec<pdf::Listed>,
 }
 
 impl Summary {
@@ -243,10 +243,7 @@ pub fn build_keeping(
     for report in &reports {
         renderer.link_pdf(&report.lang, report.edition.as_deref(), &report.link());
     }
-    let pdfs: Vec<(String, u64, bool)> = reports
-        .into_iter()
-        .map(|r| (r.path, r.bytes.len() as u64, r.made))
-        .collect();
+    let pdfs: Vec<pdf::Listed> = reports.iter().flat_map(pdf::Report::listed).collect();
     timings.lap("pdf");
     let generated = renderer.generated_where(|_| false, &mut diags);
     outputs::pages::add_generated(&mut output, generated, &mut diags);
@@ -297,7 +294,7 @@ fn finish(
     started: Instant,
     timings: Timings,
     diags: Diagnostics,
-    pdfs: Vec<(String, u64, bool)>,
+    pdfs: Vec<pdf::Listed>,
 ) -> Result<Summary, Diagnostics> {
     Ok(Summary {
         pdfs,

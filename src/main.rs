@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use nenpo::error::Diagnostic;
+use nenpo::pdf::Origin;
 use nenpo::scaffold::{self, Kind};
 use nenpo::serve::{Event, Serve, ServeOptions};
 use nenpo::site::Strictness;
@@ -31,16 +32,12 @@ enum Command {
     Build {
         #[command(flatten)]
         common: Common,
-        /// Folder to write the site to.
-        #[arg(long, short, value_name = "DIR", default_value = "public")]
-        output: PathBuf,
+        #[command(flatten)]
+        target: Target,
         /// Public address of the site (e.g. https://example.org/report), used only for
         /// canonical links, hreflang alternates and sitemap.xml. Overrides config.toml.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Print the time each stage took.
-        #[arg(long)]
-        timings: bool,
     },
     /// Build the site and print the report as a PDF per language: public/<lang>/report.pdf,
     /// linked with its size from every page's footer.
@@ -52,16 +49,12 @@ enum Command {
     Pdf {
         #[command(flatten)]
         common: Common,
-        /// Folder to write the site to.
-        #[arg(long, short, value_name = "DIR", default_value = "public")]
-        output: PathBuf,
+        #[command(flatten)]
+        target: Target,
         /// Public address of the site (e.g. https://example.org/report): links to the site's
         /// other files (the pages in another language) lead there from the PDF.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Print the time each stage took.
-        #[arg(long)]
-        timings: bool,
     },
     /// Check everything a build checks (content, records, templates, translations, links)
     /// without writing anything. Exits with 0 only when all is well.
@@ -152,6 +145,17 @@ struct Common {
     allow_missing_translations: bool,
 }
 
+/// Where a command that publishes the site writes it, and what it reports.
+#[derive(Args)]
+struct Target {
+    /// Folder to write the site to.
+    #[arg(long, short, value_name = "DIR", default_value = "public")]
+    output: PathBuf,
+    /// Print the time each stage took.
+    #[arg(long)]
+    timings: bool,
+}
+
 impl Common {
     fn options(&self) -> BuildOptions {
         let mut options = BuildOptions::new(&self.root);
@@ -187,28 +191,26 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build {
             common,
-            output,
+            target,
             base_url,
-            timings,
         } => {
-            let (options, output) = match common.build_options(output, base_url) {
+            let (options, output) = match common.build_options(target.output, base_url) {
                 Ok(both) => both,
                 Err(refused) => return refuse(&refused),
             };
-            run(&options, timings, Some(&output))
+            run(&options, target.timings, Some(&output))
         }
         Command::Pdf {
             common,
-            output,
+            target,
             base_url,
-            timings,
         } => {
-            let (mut options, output) = match common.build_options(output, base_url) {
+            let (mut options, output) = match common.build_options(target.output, base_url) {
                 Ok(both) => both,
                 Err(refused) => return refuse(&refused),
             };
             options.pdf = nenpo::pdf::Mode::Make;
-            run(&options, timings, Some(&output))
+            run(&options, target.timings, Some(&output))
         }
         Command::Check { common } => {
             let mut options = common.options();
@@ -294,13 +296,14 @@ fn run(options: &BuildOptions, timings: bool, output: Option<&std::path::Path>) 
                 }
             }
             println!("{}", summary.line(output));
-            for (path, bytes, made) in &summary.pdfs {
-                let how = if *made {
-                    "printed"
-                } else {
-                    "kept (its print page is unchanged)"
+            for listed in &summary.pdfs {
+                let how = match &listed.origin {
+                    Origin::Printed => "printed".to_string(),
+                    Origin::Kept => "kept (its print page is unchanged)".to_string(),
+                    Origin::CopyOf(path) => format!("a copy of {path}, the latest edition's"),
                 };
-                println!("  {path}: {}, {how}", nenpo::pdf::size(*bytes));
+                let size = nenpo::pdf::size(listed.bytes);
+                println!("  {}: {size}, {how}", listed.path);
             }
             // The new site is in place and reported; the previous one is still being removed.
             if let Some(removal) = summary.removal.take() {

@@ -441,6 +441,11 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
         // address that follows the newest report, like `<lang>/`), and the archive page links
         // to each edition's PDF with its size.
         assert_ne!(rel, format!("{lang}/report.pdf"), "AMED is a series");
+        assert!(
+            said.contains(&format!("{lang}/report.pdf: "))
+                && said.contains(&format!("a copy of {rel}")),
+            "the summary does not list the copy of {rel}: {said}"
+        );
         let latest = std::fs::read(out.join(lang).join("report.pdf"))
             .unwrap_or_else(|e| panic!("{lang}/report.pdf: {e}"));
         assert!(latest == bytes, "{lang}/report.pdf is not {rel}");

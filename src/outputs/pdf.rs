@@ -43,7 +43,7 @@ pub fn add(
             ),
         })
         .collect();
-    let reports = match mode {
+    let mut reports = match mode {
         Mode::Keep => jobs
             .iter()
             .filter_map(|job| pdf::previous(out, job))
@@ -74,18 +74,20 @@ pub fn add(
         }
     };
     let latest = site.config.editions.as_ref().map(|e| e.latest.as_str());
-    for report in &reports {
+    for report in &mut reports {
         output.add(
             report.path.clone(),
             Contents::Bytes(report.bytes.clone()),
             &format!("the PDF ({})", report.lang),
         )?;
         if latest.is_some() && report.edition.as_deref() == latest {
+            let copy = pdf::path_of(&report.lang, None);
             output.add(
-                pdf::path_of(&report.lang, None),
+                copy.clone(),
                 Contents::Bytes(report.bytes.clone()),
                 &format!("the PDF of the latest edition ({})", report.lang),
             )?;
+            report.also_at = Some(copy);
         }
     }
     Ok(reports)

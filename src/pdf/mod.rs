@@ -50,6 +50,26 @@ pub struct Report {
     pub bytes: Vec<u8>,
     /// Printed by this build (else kept from the previous output).
     pub made: bool,
+    /// Where the output has a copy too: `{lang}/report.pdf` for the latest edition's.
+    pub also_at: Option<String>,
+}
+
+/// A PDF of the output as the build's summary lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    /// Relative to the output folder.
+    pub path: String,
+    pub bytes: u64,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    Printed,
+    /// Kept from the previous output: its print page is unchanged.
+    Kept,
+    /// The same bytes as this PDF of the output (the latest edition's).
+    CopyOf(String),
 }
 
 /// What every page's footer shows: the PDF's address and size.
@@ -61,6 +81,27 @@ pub struct Link {
 }
 
 impl Report {
+    /// This PDF and its copy, if any, as the summary lists them.
+    pub fn listed(&self) -> Vec<Listed> {
+        let bytes = self.bytes.len() as u64;
+        let origin = if self.made {
+            Origin::Printed
+        } else {
+            Origin::Kept
+        };
+        std::iter::once(Listed {
+            path: self.path.clone(),
+            bytes,
+            origin,
+        })
+        .chain(self.also_at.iter().map(|copy| Listed {
+            path: copy.clone(),
+            bytes,
+            origin: Origin::CopyOf(self.path.clone()),
+        }))
+        .collect()
+    }
+
     pub fn link(&self) -> Link {
         Link {
             url: self.path.clone(),
@@ -124,6 +165,7 @@ pub fn previous(out: &Path, job: &Job) -> Option<Report> {
             path,
             bytes,
             made: false,
+            also_at: None,
         }
     })
 }
@@ -195,6 +237,7 @@ pub fn make(
             path: path_of(lang, job.edition),
             bytes,
             made: true,
+            also_at: None,
         });
     }
     Ok((reports, warnings))
