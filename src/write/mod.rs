@@ -644,7 +644,8 @@ impl Staging {
     ) -> Result<std::collections::HashSet<String>, Diagnostic> {
         let mut remaining = std::collections::HashSet::new();
         if self.recycled {
-            self.prune(&self.dir, "", &keep, &mut remaining)?;
+            // Listing folders waits on the disk when the spare is not in the file cache.
+            fs::on_io_threads(|| self.prune(&self.dir, "", &keep, &mut remaining))?;
         }
         Ok(remaining)
     }
