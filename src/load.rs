@@ -66,18 +66,19 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
     diags.extend(problems);
     // Pages and records are read in parallel first, on the threads for disk-bound work:
     // reading thousands of small files is most of this stage.
-    let mut texts: Vec<Option<Result<Arc<str>, Diagnostic>>> = fs::on_io_threads(|| {
-        files
-            .par_iter()
-            .map(|(path, rel)| {
-                let name = rel.file_name()?.to_str()?;
-                [".md", ".toml", ".csv"]
-                    .iter()
-                    .any(|ext| name.ends_with(ext))
-                    .then(|| fs::read_text(path, &format!("{CONTENT_DIR}/{}", slash_path(rel))))
-            })
-            .collect()
-    });
+    let mut texts: Vec<Option<Result<Arc<str>, Diagnostic>>> =
+        fs::on_io_threads(files.len(), || {
+            files
+                .par_iter()
+                .map(|(path, rel)| {
+                    let name = rel.file_name()?.to_str()?;
+                    [".md", ".toml", ".csv"]
+                        .iter()
+                        .any(|ext| name.ends_with(ext))
+                        .then(|| fs::read_text(path, &format!("{CONTENT_DIR}/{}", slash_path(rel))))
+                })
+                .collect()
+        });
     for ((path, rel), text) in files.into_iter().zip(texts.iter_mut()) {
         let mut read =
             |path: &Path, shown: &str| text.take().unwrap_or_else(|| fs::read_text(path, shown));

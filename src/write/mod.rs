@@ -143,7 +143,10 @@ impl Output {
     /// ([`Staging::keep_only`]), then every folder a file goes in is made, each once.
     pub fn make_folders(&self, staging: &Staging) -> Result<(), Diagnostic> {
         let tmp = staging.path();
-        let existing = staging.keep_only(|path| self.files.contains_key(path))?;
+        // Listing the recycled site's folders waits on the disk when it is not in the file cache.
+        let existing = fs::on_io_threads(self.files.len(), || {
+            staging.keep_only(|path| self.files.contains_key(path))
+        })?;
         let dirs: std::collections::BTreeSet<&str> = self
             .files
             .keys()
@@ -644,8 +647,7 @@ impl Staging {
     ) -> Result<std::collections::HashSet<String>, Diagnostic> {
         let mut remaining = std::collections::HashSet::new();
         if self.recycled {
-            // Listing folders waits on the disk when the spare is not in the file cache.
-            fs::on_io_threads(|| self.prune(&self.dir, "", &keep, &mut remaining))?;
+            self.prune(&self.dir, "", &keep, &mut remaining)?;
         }
         Ok(remaining)
     }
