@@ -1,32 +1,13 @@
 //! The build engine, end to end: the real binary builds a copy of `tests/fixtures/basic` (changed
 //! as each case needs) and the tests look at the output tree and at what the user is told.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use tempfile::TempDir;
-
 mod cli_support;
+use cli_support::{basic_site, tree};
 
 use cli_support::cases::{apply, CASES};
-
-fn fixture() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    for entry in walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
 
 fn nenpo(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nenpo"))
@@ -59,25 +40,6 @@ fn assert_ok(out: &Output) {
     assert!(out.status.success(), "build failed:\n{}", stderr(out));
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 /// `href`/`src` values in an HTML text.
 fn urls(html: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -95,7 +57,7 @@ fn urls(html: &str) -> Vec<String> {
 
 #[test]
 fn builds_every_page_in_both_languages_with_the_same_tree() {
-    let dir = fixture();
+    let dir = basic_site();
     let out = build(dir.path());
     assert_ok(&out);
     let files = tree(&dir.path().join("public"));
@@ -141,7 +103,7 @@ fn builds_every_page_in_both_languages_with_the_same_tree() {
 
 #[test]
 fn the_summary_line_counts_pages_records_files_and_time() {
-    let dir = fixture();
+    let dir = basic_site();
     let out = build(dir.path());
     assert_ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -154,7 +116,7 @@ fn the_summary_line_counts_pages_records_files_and_time() {
 
 #[test]
 fn every_url_is_relative_names_a_file_and_resolves() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let public = dir.path().join("public");
     let mut checked = 0;
@@ -189,7 +151,7 @@ fn every_url_is_relative_names_a_file_and_resolves() {
 
 #[test]
 fn the_root_page_offers_both_languages_without_javascript() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let html = read(dir.path(), "public/index.html");
     assert!(html.contains("href=\"ja/index.html\""), "{html}");
@@ -199,7 +161,7 @@ fn the_root_page_offers_both_languages_without_javascript() {
 
 #[test]
 fn a_base_url_adds_canonical_hreflang_and_a_sitemap_and_nothing_else_is_absolute() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&nenpo(
         dir.path(),
         &["build", "--base-url", "https://example.org/report/"],
@@ -225,7 +187,7 @@ fn a_base_url_adds_canonical_hreflang_and_a_sitemap_and_nothing_else_is_absolute
 
 #[test]
 fn without_a_base_url_nothing_is_absolute_and_there_is_no_sitemap() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     assert!(!dir.path().join("public/sitemap.xml").exists());
     assert!(!read(dir.path(), "public/ja/index.html").contains("canonical"));
@@ -237,7 +199,7 @@ fn without_a_base_url_nothing_is_absolute_and_there_is_no_sitemap() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let first = tree(&dir.path().join("public"));
     assert_ok(&build(dir.path()));
@@ -253,7 +215,7 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn markdown_gets_anchors_a_toc_links_per_language_and_abbreviations() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let ja = read(dir.path(), "public/ja/projects/pharma/index.html");
     assert!(
@@ -294,7 +256,7 @@ fn markdown_gets_anchors_a_toc_links_per_language_and_abbreviations() {
 
 #[test]
 fn records_reach_templates_in_the_page_language() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let ja = read(dir.path(), "public/ja/projects/pharma/index.html");
     assert!(ja.contains("<table id=\"projects-approvals\"><caption>承認事例</caption><tr><td>ジヌツキシマブ</td><td>15</td>"), "{ja}");
@@ -305,7 +267,7 @@ fn records_reach_templates_in_the_page_language() {
 
 #[test]
 fn navigation_knows_order_ancestors_and_children() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let pharma = read(dir.path(), "public/en/projects/pharma/index.html");
     assert!(pharma.contains("<a class=\"crumb\" href=\"../../../en/index.html\">Home</a><a class=\"crumb\" href=\"../../../en/projects/index.html\">Projects</a>"));
@@ -327,7 +289,7 @@ fn navigation_knows_order_ancestors_and_children() {
 
 #[test]
 fn site_templates_override_the_theme() {
-    let dir = fixture();
+    let dir = basic_site();
     write(
         dir.path(),
         "templates/page.html",
@@ -344,7 +306,7 @@ fn site_templates_override_the_theme() {
 
 #[test]
 fn output_goes_where_asked() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&nenpo(dir.path(), &["build", "--output", "site"]));
     assert!(dir.path().join("site/ja/index.html").is_file());
     assert!(!dir.path().join("public").exists());
@@ -364,7 +326,7 @@ fn help_explains_the_commands() {
 /// Builds the good fixture, breaks it with `change`, builds again: the build must fail, say
 /// `expected` (with its file:line:col), and leave the previous site byte for byte as it was.
 fn assert_rejected(change: impl FnOnce(&Path), expected: &[&str]) -> String {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let before = tree(&dir.path().join("public"));
     change(dir.path());
@@ -450,7 +412,7 @@ fn missing_translations_are_listed_together() {
 
 #[test]
 fn missing_translations_can_be_warnings() {
-    let dir = fixture();
+    let dir = basic_site();
     std::fs::remove_file(dir.path().join("content/projects/pharma.en.md")).unwrap();
     let out = nenpo(dir.path(), &["build", "--allow-missing-translations"]);
     assert_ok(&out);
@@ -466,7 +428,7 @@ fn missing_translations_can_be_warnings() {
 /// and that language shows the text of the first language of config.toml that has it.
 #[test]
 fn a_record_text_missing_a_language_can_be_a_warning() {
-    let dir = fixture();
+    let dir = basic_site();
     let file = dir.path().join("content/projects/approvals.toml");
     let text = std::fs::read_to_string(&file).unwrap();
     let text = text.replace(
@@ -537,7 +499,7 @@ fn a_missing_config_is_explained() {
 
 #[test]
 fn a_rebuild_writes_what_changed_and_keeps_the_rest_identical() {
-    let dir = fixture();
+    let dir = basic_site();
     assert_ok(&build(dir.path()));
     let before = tree(&dir.path().join("public"));
     write(
@@ -573,7 +535,7 @@ fn a_rebuild_repairs_a_spare_site_changed_behind_its_back() {
     // Rebuilds take the previous site (the spare) as their starting point, and skip a file that
     // the site's cache says they wrote and has not changed since. Whatever happened to the
     // spare meanwhile, a rebuild gives the same site.
-    let dir = fixture();
+    let dir = basic_site();
     let spare = dir.path().join(".nenpo-cache/previous-site");
     for _ in 0..3 {
         assert_ok(&build(dir.path()));

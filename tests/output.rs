@@ -3,29 +3,12 @@
 //! at every instant (also when the build is killed), and concurrent builds never mix.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use tempfile::TempDir;
-
-/// A copy of `tests/fixtures/basic` in a new temporary folder.
-fn fixture() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    for entry in walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
+mod cli_support;
+use cli_support::basic_site;
 
 fn nenpo(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nenpo"));
@@ -104,14 +87,14 @@ fn assert_refused(site: &Path, cwd: &Path, args: &[&str], expected: &str) {
 
 #[test]
 fn the_content_folder_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_refused(s, s, &["build", "--output", "content"], "`content/` folder");
 }
 
 #[test]
 fn a_folder_inside_content_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_refused(
         s,
@@ -123,7 +106,7 @@ fn a_folder_inside_content_is_refused() {
 
 #[test]
 fn the_themes_templates_and_static_folders_are_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     write(s, "templates/page.html", "{{ page.content | safe }}");
     write(s, "static/logo.svg", "<svg/>");
@@ -140,7 +123,7 @@ fn the_themes_templates_and_static_folders_are_refused() {
 
 #[test]
 fn the_site_folder_itself_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_refused(
         s,
@@ -168,7 +151,7 @@ fn the_site_folder_itself_is_refused() {
 #[test]
 fn a_folder_that_contains_the_site_is_refused() {
     let outer = tempfile::tempdir().unwrap();
-    let site = fixture();
+    let site = basic_site();
     let inner = outer.path().join("report");
     std::fs::rename(site.path(), &inner).unwrap();
     assert_refused(
@@ -182,7 +165,7 @@ fn a_folder_that_contains_the_site_is_refused() {
 
 #[test]
 fn a_regular_file_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     write(s, "README.md", "# my notes\n");
     assert_refused(
@@ -195,7 +178,7 @@ fn a_regular_file_is_refused() {
 
 #[test]
 fn the_root_of_the_file_system_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_refused(
         s,
@@ -207,7 +190,7 @@ fn the_root_of_the_file_system_is_refused() {
 
 #[test]
 fn the_home_folder_is_refused_even_when_empty() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let home = tempfile::tempdir().unwrap();
     let home_path = home.path().to_str().unwrap();
@@ -232,7 +215,7 @@ fn the_home_folder_is_refused_even_when_empty() {
 
 #[test]
 fn a_folder_with_files_nenpo_did_not_write_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     write(s, "docs/notes.txt", "mine");
     assert_refused(
@@ -252,7 +235,7 @@ fn a_folder_with_files_nenpo_did_not_write_is_refused() {
 
 #[test]
 fn a_symbolic_link_is_refused() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let target = tempfile::tempdir().unwrap();
     write(target.path(), "keep.txt", "mine");
@@ -271,7 +254,7 @@ fn a_symbolic_link_is_refused() {
 
 #[test]
 fn serve_goes_through_the_same_guard() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     for (dir, expected) in [
         ("content", "`content/` folder"),
@@ -284,7 +267,7 @@ fn serve_goes_through_the_same_guard() {
 
 #[test]
 fn empty_missing_and_nenpo_written_folders_are_accepted() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     std::fs::create_dir(s.join("empty")).unwrap();
     for dir in ["empty", "missing/deeper", "public", "public"] {
@@ -320,7 +303,7 @@ fn grow(site: &Path, pages: usize, words: &str) {
 #[test]
 fn a_build_killed_at_any_moment_leaves_a_complete_old_or_new_site() {
     const KILLS: usize = 50;
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let out = s.join("public");
     grow(s, 40, "first");
@@ -396,8 +379,8 @@ fn a_build_killed_at_any_moment_leaves_a_complete_old_or_new_site() {
 
 #[test]
 fn twenty_rounds_of_two_concurrent_builds_never_mix() {
-    let one = fixture();
-    let two = fixture();
+    let one = basic_site();
+    let two = basic_site();
     grow(one.path(), 20, "one");
     grow(two.path(), 30, "two");
     let shared = tempfile::tempdir().unwrap();
@@ -436,7 +419,7 @@ fn twenty_rounds_of_two_concurrent_builds_never_mix() {
 #[test]
 fn a_read_only_old_site_is_replaced_and_removed() {
     use std::os::unix::fs::PermissionsExt;
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_ok(&run(s, &["build"]));
     // An editor (or a tool) made part of the built site read-only.
@@ -456,7 +439,7 @@ fn a_read_only_old_site_is_replaced_and_removed() {
 
 #[test]
 fn an_unwritable_parent_fails_clearly_and_changes_nothing() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     assert_ok(&run(s, &["build"]));
     let before = tree(s);

@@ -1,28 +1,13 @@
 //! The search index of a built site: a copy of `tests/fixtures/basic` (changed as each case
 //! needs) built by the real binary, and what its index files hold.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-fn fixture() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    for entry in walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
+mod cli_support;
+use cli_support::basic_site;
 
 fn build(dir: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_nenpo"))
@@ -67,7 +52,7 @@ fn fragment(dir: &Path, lang: &str, url: &str) -> Value {
 
 #[test]
 fn pages_text_comes_from_the_model_section_by_section_with_records() {
-    let dir = fixture();
+    let dir = basic_site();
     build(dir.path());
     let page = fragment(dir.path(), "ja", "ja/projects/pharma/index.html");
     assert_eq!(page["title"], "医薬品プロジェクト");
@@ -94,7 +79,7 @@ fn pages_text_comes_from_the_model_section_by_section_with_records() {
 
 #[test]
 fn glossary_aliases_lead_to_the_term_in_either_language() {
-    let dir = fixture();
+    let dir = basic_site();
     append(
         dir.path(),
         "content/glossary/terms.toml",
@@ -131,7 +116,7 @@ fn glossary_aliases_lead_to_the_term_in_either_language() {
 
 #[test]
 fn an_elasticlunr_index_is_written_when_asked_for() {
-    let dir = fixture();
+    let dir = basic_site();
     build(dir.path());
     assert!(!dir
         .path()

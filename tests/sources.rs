@@ -3,27 +3,11 @@
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use tempfile::TempDir;
-
-fn fixture() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    for entry in walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
+mod cli_support;
+use cli_support::basic_site;
 
 fn build(dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nenpo"))
@@ -57,7 +41,7 @@ const PAGE: &str = "+++\ntitle = \"Extra\"\n+++\nText.\n";
 
 #[test]
 fn an_unreadable_folder_is_an_error_naming_it() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     write(s, "content/secret/_index.ja.md", PAGE);
     write(s, "content/secret/_index.en.md", PAGE);
@@ -108,7 +92,7 @@ fn markdown_with_another_extension_is_an_error_saying_how_to_name_it() {
         ("content/projects/notes.en.markdown", "notes.en.md"),
         ("content/projects/notes.ja.Md", "notes.ja.md"),
     ] {
-        let site = fixture();
+        let site = basic_site();
         let s = site.path();
         write(s, name, PAGE);
         let out = build(s);
@@ -122,7 +106,7 @@ fn markdown_with_another_extension_is_an_error_saying_how_to_name_it() {
 
 #[test]
 fn editor_leftovers_and_dot_files_are_skipped_with_a_warning_and_never_published() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let leftovers = [
         "content/projects/pharma.ja.md.bak",
@@ -154,7 +138,7 @@ fn editor_leftovers_and_dot_files_are_skipped_with_a_warning_and_never_published
 /// to be dropped without a word), and a template beside it still overrides the theme's.
 #[test]
 fn editor_leftovers_in_templates_are_skipped_with_a_warning() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let leftovers = [
         "templates/page.html~",
@@ -179,7 +163,7 @@ fn editor_leftovers_in_templates_are_skipped_with_a_warning() {
 
 #[test]
 fn nfd_and_nfc_names_of_one_page_are_one_page() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     // ガイド: decomposed (as macOS writes it) in Japanese, composed in English.
     let nfd = "\u{30ab}\u{3099}\u{30a4}\u{30c8}\u{3099}";
@@ -196,7 +180,7 @@ fn nfd_and_nfc_names_of_one_page_are_one_page() {
 
 #[test]
 fn a_file_name_that_is_not_utf8_is_an_error() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let name = OsStr::from_bytes(b"caf\xe9.ja.md");
     std::fs::write(s.join("content/projects").join(name), PAGE).unwrap();
@@ -209,7 +193,7 @@ fn a_file_name_that_is_not_utf8_is_an_error() {
 
 #[test]
 fn symbolic_links_are_followed_inside_the_site_and_named_outside_it() {
-    let site = fixture();
+    let site = basic_site();
     let s = site.path();
     let outside = tempfile::tempdir().unwrap();
     write(outside.path(), "private.txt", "secret");

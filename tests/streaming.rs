@@ -2,11 +2,13 @@
 //! fails to render after many others were written still leaves the previous site exactly as it
 //! was, with nothing beside it; a successful streamed build writes every page.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
+
+mod cli_support;
+use cli_support::tree;
 
 /// A copy of `tests/fixtures/basic` with `pages` more pages per language, in `parent/site`.
 fn site_with_pages(parent: &Path, pages: usize) -> PathBuf {
@@ -47,20 +49,6 @@ fn build(site: &Path, out: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 #[test]

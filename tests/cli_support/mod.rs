@@ -5,6 +5,7 @@
 
 pub mod cases;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -30,6 +31,36 @@ pub fn site(name: &str) -> tempfile::TempDir {
         .expect("temp dir");
     copy_dir(&fixture(name), dir.path());
     dir
+}
+
+/// A copy of `tests/fixtures/basic`, the small bilingual site most tests change, in a new
+/// temporary folder (removed when dropped).
+pub fn basic_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+        dir.path(),
+    );
+    dir
+}
+
+/// Every file under `dir` with its bytes, by path relative to `dir` (with `/`).
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
