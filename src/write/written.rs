@@ -131,9 +131,9 @@ impl Written {
     }
 
     /// Saves the record once this build's tree is in place: its entries and those of the tree
-    /// before it (the spare now). A file changed within `racy` of now is left out: a change in
-    /// the same tick of the clock as the write that was recorded would not move its change
-    /// time. Failing to save only makes the next build compare more.
+    /// before it (the spare now). A file changed in the last second or two (`now`) is left out:
+    /// a change in the same tick of the clock as the write that was recorded would not move its
+    /// change time. Failing to save only makes the next build compare more.
     pub fn save(self, root: &Path, now: std::time::SystemTime) {
         let Ok(since_epoch) = now.duration_since(std::time::UNIX_EPOCH) else {
             return;
@@ -146,7 +146,9 @@ impl Written {
         this.retain(|e| e.stamp.changed_s < racy_from);
         let bytes = encode(&this, &self.last_tree);
         let file = root.join(FILE);
-        let tmp = file.with_extension("tmp");
+        // Its own name per process: two builds of one site into two output folders may save at
+        // once (each whole record then replaces the other whole).
+        let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
         let saved = file
             .parent()
             .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
