@@ -354,5 +354,13 @@ mod tests {
         assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\\u2028日本\"");
         let parsed: String = serde_json::from_str(&s).unwrap();
         assert_eq!(parsed, "a\"b\\c\n\u{1}\u{2028}日本");
+        // Other characters whose UTF-8 starts with the byte E2 (quotes, dashes, circled digits)
+        // are left as they are, and json_str_len measures what is written.
+        let text = "“引用”—\u{2029}\t\r①\u{1f}";
+        let mut s = String::new();
+        push_json_str(text, &mut s);
+        assert_eq!(s, "\"“引用”—\\u2029\\t\\r①\\u001f\"");
+        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), text);
+        assert_eq!(json_str_len(text), s.len());
     }
 }
