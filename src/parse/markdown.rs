@@ -756,24 +756,42 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     None
 }
 
+/// `s` with the five characters that HTML text and attributes cannot hold as they are replaced
+/// by entities (also Tera's escape for every `{{ value }}`). They are all ASCII, so the text
+/// between them is copied in runs rather than character by character.
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut from = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_replaces_the_five_html_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_attr("R&D <b>\"AMED\"</b> l'an 年報 ①"),
+            "R&amp;D &lt;b&gt;&quot;AMED&quot;&lt;/b&gt; l&#39;an 年報 ①"
+        );
+        assert_eq!(escape_attr(""), "");
+        assert_eq!(escape_attr("&"), "&amp;");
+    }
 
     fn none(_: &str) -> Option<String> {
         None
