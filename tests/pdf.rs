@@ -95,6 +95,16 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `nenpo <command> --root <this repository> --output <out>`: the report itself.
+fn on_the_report(command: &str, out: &Path) -> Command {
+    let mut cmd = nenpo();
+    cmd.args([command, "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out);
+    cmd
+}
+
 /// `Key: value` lines of pdfinfo.
 fn info(pdf: &Path) -> BTreeMap<String, String> {
     tool("pdfinfo", &[], pdf)
@@ -221,12 +231,8 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let print = || {
-        nenpo()
+        on_the_report("pdf", &out)
             .env("SOURCE_DATE_EPOCH", "1648684800")
-            .args(["pdf", "--root"])
-            .arg(repo())
-            .arg("--output")
-            .arg(&out)
             .output()
             .unwrap()
     };
@@ -475,13 +481,7 @@ fn the_report_prints_as_one_a4_pdf_per_language_that_reads_in_order() {
 
     // A build of the unchanged report keeps each edition's PDF, the latest one's copy and the
     // archive's links.
-    let said = ok(&nenpo()
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap());
+    let said = ok(&on_the_report("build", &out).output().unwrap());
     for (lang, (rel, bytes)) in &first {
         assert!(said.contains(&format!("{rel}: ")), "{said}");
         assert!(std::fs::read(out.join(rel)).unwrap() == *bytes, "{rel}");
@@ -566,12 +566,8 @@ fn build_keeps_a_pdf_while_its_print_page_is_unchanged_and_drops_it_after_a_chan
 fn without_chromium_pdf_stops_at_once_with_the_command_that_installs_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let run = nenpo()
+    let run = on_the_report("pdf", &out)
         .env("NENPO_CHROMIUM", tmp.path().join("no-such-chromium"))
-        .args(["pdf", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(&out)
         .output()
         .unwrap();
     assert!(!run.status.success());
@@ -579,12 +575,8 @@ fn without_chromium_pdf_stops_at_once_with_the_command_that_installs_it() {
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
     // `nenpo build` does not need it.
-    ok(&nenpo()
+    ok(&on_the_report("build", &out)
         .env("NENPO_CHROMIUM", tmp.path().join("no-such-chromium"))
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(&out)
         .output()
         .unwrap());
     assert!(out.join("ja/index.html").is_file());

@@ -31,6 +31,13 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of the file at `path` (not following a symbolic link), if it has one.
+    fn at(path: &Path) -> Option<Stamp> {
+        std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|m| Stamp::of(&m))
+    }
+
     /// The stamp of a regular file with no other name (a file shared by a hard link can change
     /// through its other name, and is never written in place anyway).
     fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
@@ -96,10 +103,7 @@ impl Written {
     /// Whether the file at `path` is known to hold bytes of hash `hash` (read from its metadata
     /// alone); if so it is recorded as part of this build's tree.
     pub fn holds(&self, path: &Path, hash: u128) -> bool {
-        let Some(stamp) = std::fs::symlink_metadata(path)
-            .ok()
-            .and_then(|m| Stamp::of(&m))
-        else {
+        let Some(stamp) = Stamp::at(path) else {
             return false;
         };
         let known = self
@@ -115,10 +119,7 @@ impl Written {
     /// Records that the file at `path` holds bytes of hash `hash` (it was just written or
     /// compared byte for byte).
     pub fn record(&self, path: &Path, hash: u128) {
-        if let Some(stamp) = std::fs::symlink_metadata(path)
-            .ok()
-            .and_then(|m| Stamp::of(&m))
-        {
+        if let Some(stamp) = Stamp::at(path) {
             self.push(Entry { stamp, hash });
         }
     }
