@@ -143,7 +143,7 @@ pub struct Config {
 
 impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let text = fs::read_text(&root.join(CONFIG_FILE), CONFIG_FILE)?;
+        let text = fs::read_source(root, &root.join(CONFIG_FILE), CONFIG_FILE)?;
         Config::parse(&text)
     }
 

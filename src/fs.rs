@@ -45,11 +45,121 @@ pub fn on_io_threads<R: Send>(files: usize, op: impl FnOnce() -> R + Send) -> R 
     }
 }
 
+/// The site folder as the file system names it (links resolved), against which every source
+/// path is checked; `root` itself when it cannot be resolved (then nothing under it can be).
+pub fn site_root(root: &Path) -> PathBuf {
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Why `target`, a resolved path, may not be read as a source of the site resolved as
+/// `site`: it is outside the site, or a hidden file or folder (or inside one) of the site.
+fn forbidden(site: &Path, target: &Path) -> Option<String> {
+    let Ok(inside) = target.strip_prefix(site) else {
+        return Some(format!("{}, outside the site folder", target.display()));
+    };
+    let hidden = inside
+        .components()
+        .find(|c| c.as_os_str().to_string_lossy().starts_with('.'))?;
+    Some(format!(
+        "{}, the hidden `{}` (hidden files are never read or published)",
+        display_path(site, target),
+        hidden.as_os_str().to_string_lossy()
+    ))
+}
+
+/// Refuses a source path (`config.toml`, `content/`, `static/`, a theme's folder…) that is, or
+/// passes through, a symbolic link leading out of the site folder `root` or into a hidden
+/// file or folder of it. A path that does not exist passes: its absence is the caller's to
+/// report. Links that stay inside the site are fine.
+pub fn check_inside(root: &Path, path: &Path, shown: &str) -> Result<(), Diagnostic> {
+    let target = match path.canonicalize() {
+        Ok(target) => target,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match std::fs::symlink_metadata(path) {
+                // A link to nothing.
+                Ok(_) => Err(Diagnostic::error(
+                    shown,
+                    "this is a symbolic link to something that does not exist",
+                )
+                .help("remove the link, or replace it with the real file or folder")),
+                Err(_) => Ok(()),
+            };
+        }
+        Err(e) => {
+            return Err(
+                Diagnostic::error(shown, format!("cannot resolve this path: {e}"))
+                    .help("check that it and the folders above it are readable"),
+            )
+        }
+    };
+    let site = site_root(root);
+    if forbidden(&site, &target).is_none() {
+        return Ok(());
+    }
+    // Named at the link itself: `themes`, when `themes/plain` is refused because of it.
+    let mut at = root.to_path_buf();
+    for part in path.strip_prefix(root).unwrap_or(path).components() {
+        at.push(part);
+        if let Some(why) = at
+            .canonicalize()
+            .ok()
+            .and_then(|real| forbidden(&site, &real))
+        {
+            let shown = if at == path {
+                shown.to_string()
+            } else {
+                display_path(root, &at)
+            };
+            return Err(
+                Diagnostic::error(shown, format!("this is a symbolic link to {why}")).help(
+                    "nothing outside the site is read: replace the link with a real file or folder inside the site",
+                ),
+            );
+        }
+    }
+    Err(Diagnostic::error(
+        shown,
+        format!("this leads to {}", forbidden(&site, &target).unwrap_or_default()),
+    )
+    .help("nothing outside the site is read: replace the link with a real file or folder inside the site"))
+}
+
+/// Reads `path`, a source of the site at `root`, after [`check_inside`].
+pub fn read_source(root: &Path, path: &Path, shown: &str) -> Result<Arc<str>, Diagnostic> {
+    check_inside(root, path, shown)?;
+    read_text(path, shown)
+}
+
+/// The bytes of a regular file. Anything else (a FIFO, a device, a socket) is refused without
+/// waiting on it: opening a FIFO for reading would block until something writes to it.
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO without O_NONBLOCK waits for a writer; on a regular file it changes
+        // nothing.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a FIFO, device or socket); only files and folders are read",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads a UTF-8 text file; invalid UTF-8 is reported at its line and column.
 pub fn read_text(path: &Path, shown_as: &str) -> Result<Arc<str>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_bytes(path).map_err(|e| {
         Diagnostic::error(shown_as, format!("cannot read the file: {e}"))
-            .help("check that the file exists and is readable")
+            .help("check that the file exists, is readable and is a regular file")
     })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
@@ -75,15 +185,22 @@ pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Every file under `dir`, sorted by path, as (absolute path, path relative to `dir` in NFC), and
 /// the problems met on the way. Nothing is dropped in silence: a folder that cannot be read or a
-/// name that is not UTF-8 is an error; a skipped file (see [`skipped`]) or a symbolic link that
-/// leads out of the site folder `root` is a warning naming it. Links inside the site are followed.
+/// name that is not UTF-8, or anything but a file or folder (a FIFO, a device) is an error; a
+/// skipped file (see [`skipped`]) or a symbolic link that leads out of the site folder `root`
+/// or to a hidden file or folder is a warning naming it. Links inside the site are followed.
+/// `dir` itself leading out of the site (or to a hidden folder) is an error, and nothing under
+/// it is listed.
 pub fn files_under(root: &Path, dir: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
     let mut walk = Walk {
-        root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        root: site_root(root),
         shown_root: root.to_path_buf(),
         files: Vec::new(),
         problems: Vec::new(),
     };
+    if let Err(d) = check_inside(root, dir, &walk.shown(dir)) {
+        walk.problems.push(d);
+        return (walk.files, walk.problems);
+    }
     if dir.is_dir() {
         walk.folder(dir, Path::new(""), 0);
     }
@@ -211,16 +328,13 @@ impl Walk {
                     return;
                 }
             };
-            if !target.starts_with(&self.root) {
+            if let Some(why) = forbidden(&self.root, &target) {
                 self.problems.push(
                     Diagnostic::warning(
                         self.shown(full),
-                        format!(
-                            "skipped: a symbolic link to {}, outside the site folder",
-                            target.display()
-                        ),
+                        format!("skipped: a symbolic link to {why}"),
                     )
-                    .help("links are followed only inside the site; copy the file into the site instead"),
+                    .help("links are followed only inside the site, never to hidden files; copy the file into the site instead"),
                 );
                 return;
             }
@@ -242,12 +356,27 @@ impl Walk {
                 self.folder(full, rel, depth + 1);
             } else if target.is_file() {
                 self.files.push((full.to_path_buf(), rel.to_path_buf()));
+            } else {
+                self.not_a_file(full);
             }
         } else if meta.is_dir() {
             self.folder(full, rel, depth);
         } else if meta.is_file() {
             self.files.push((full.to_path_buf(), rel.to_path_buf()));
+        } else {
+            self.not_a_file(full);
         }
+    }
+
+    /// A FIFO, device or socket among the sources: reading it could wait forever.
+    fn not_a_file(&mut self, full: &Path) {
+        self.problems.push(
+            Diagnostic::error(
+                self.shown(full),
+                "this is not a regular file (a FIFO, device or socket); only files and folders are read",
+            )
+            .help("remove it from the site folder"),
+        );
     }
 }
 

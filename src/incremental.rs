@@ -316,7 +316,9 @@ impl Memory {
                 return Ok(());
             }
         }
-        if !path.is_file() {
+        // Not followed: a source replaced by a link (which may lead out of the site) is a full
+        // build, whose walk checks where it leads.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             return Err(format!("{rel} was removed, added or replaced"));
         }
         let text = crate::fs::read_text(&path, rel).map_err(|_| full())?;

@@ -670,6 +670,15 @@ fn resolve(out: &Path, url: &str) -> Target {
         return Target::NotFound;
     }
     let file = out.join(rel);
+    // Nothing but the served folder's own files: a link in it that leads elsewhere (put there
+    // by hand, or by anything but nenpo) is not followed.
+    let inside = |path: &Path| {
+        path.canonicalize()
+            .is_ok_and(|real| out.canonicalize().is_ok_and(|out| real.starts_with(out)))
+    };
+    if !inside(&file) {
+        return Target::NotFound;
+    }
     if file.is_dir() {
         if !path.ends_with('/') {
             // Built from the checked path, never from the raw one: `//evil.example` must not
@@ -677,7 +686,7 @@ fn resolve(out: &Path, url: &str) -> Target {
             return Target::Redirect(format!("/{}/", path.trim_start_matches('/')));
         }
         let index = file.join("index.html");
-        return if index.is_file() {
+        return if index.is_file() && inside(&index) {
             Target::File(index)
         } else {
             Target::NotFound

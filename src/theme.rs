@@ -122,6 +122,8 @@ pub fn load(root: &Path, name: &str) -> Result<Option<Vec<ThemeFile>>, Diagnosti
     if name.is_empty() {
         return Ok(None);
     }
+    let dir = root.join("themes").join(name);
+    fs::check_inside(root, &dir, &fs::display_path(root, &dir))?;
     files(root, name).map(Some).ok_or_else(|| {
         Diagnostic::error("config.toml", format!("the theme `{name}` does not exist")).help(
             format!(

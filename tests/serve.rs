@@ -795,3 +795,90 @@ fn in_a_series_of_editions_incremental_rebuilds_equal_a_build() {
 
     assert_served_equals_build(root, &served.output);
 }
+
+// ---- nothing but the served folder, and nobody holds a place for ever ----
+
+#[cfg(unix)]
+#[test]
+fn a_link_in_the_served_folder_that_leads_out_of_it_is_not_followed() {
+    let dir = site("site");
+    let served = Served::start(dir.path());
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "id_rsa", "SECRET-KEY");
+    write(outside.path(), "index.html", "<html>SECRET-PAGE</html>");
+    std::os::unix::fs::symlink(outside.path(), served.output.join("leak")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("id_rsa"),
+        served.output.join("id_rsa.txt"),
+    )
+    .unwrap();
+    for path in ["/leak/id_rsa", "/leak/", "/leak", "/id_rsa.txt"] {
+        let (status, answer) = raw_get(&served.url, path, "127.0.0.1");
+        assert!(status.contains(" 404 "), "{path}: {status}");
+        assert!(!answer.contains("SECRET"), "{path}: {answer}");
+    }
+    let (status, _) = raw_get(&served.url, "/", "127.0.0.1");
+    assert!(status.contains(" 200 "), "{status}");
+}
+
+#[test]
+fn clients_that_send_their_request_slowly_do_not_keep_the_others_out() {
+    use std::io::Write;
+    let dir = site("site");
+    let served = Served::start(dir.path());
+    let addr = served
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    // As many clients as the server answers at once, each sending its head a byte at a time.
+    let mut slow: Vec<std::net::TcpStream> = (0..512)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+            write!(stream, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let dribble = std::thread::spawn(move || {
+        // One more byte from each every half second, for longer than the head's deadline.
+        while started.elapsed() < Duration::from_secs(12) {
+            for stream in &mut slow {
+                let _ = stream.write_all(b"X");
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        slow
+    });
+    // Within the deadline (5 s) and a margin, the server has let them go and answers others.
+    let status_of_a_get = || {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // A 503 may come, and the connection close, before the request is written.
+        let _ = write!(stream, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let answered = loop {
+        let status = status_of_a_get();
+        if status.contains(" 200 ") {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still {status} after {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    eprintln!("answered after {answered:?} with 512 slow clients");
+    drop(dribble.join().unwrap());
+}

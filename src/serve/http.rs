@@ -15,6 +15,10 @@ use std::time::Duration;
 pub const MAX_CONNECTIONS: usize = 512;
 /// How long one read or write may wait for the client.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client has to send its whole request head. Without it, a client sending a byte
+/// every few seconds would hold its place for ever, and [`MAX_CONNECTIONS`] of them would leave
+/// everyone else a 503.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 /// The longest request head read.
 const MAX_HEAD: usize = 16 * 1024;
 
@@ -109,10 +113,20 @@ impl Drop for Slot {
 }
 
 fn answer(stream: &mut TcpStream, handler: &Handler) -> io::Result<()> {
-    let head = match read_head(stream)? {
-        Some(head) => head,
-        None => return plain(stream, 431, "Request header too large.\n"),
+    let head = match read_head(stream) {
+        Ok(Some(head)) => head,
+        Ok(None) => return plain(stream, 431, "Request header too large.\n"),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) =>
+        {
+            return plain(stream, 408, "The request took too long to arrive.\n")
+        }
+        Err(e) => return Err(e),
     };
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
     let Some(request) = parse(&head) else {
         return plain(stream, 400, "Bad request.\n");
     };
@@ -130,10 +144,17 @@ fn answer(stream: &mut TcpStream, handler: &Handler) -> io::Result<()> {
 fn read_head(stream: &mut TcpStream) -> io::Result<Option<String>> {
     let mut head = Vec::new();
     let mut buf = [0u8; 2048];
+    let deadline = std::time::Instant::now() + HEAD_DEADLINE;
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
         if head.len() > MAX_HEAD {
             return Ok(None);
         }
+        // Each read waits only for what is left of the deadline.
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_read_timeout(Some(left.min(IO_TIMEOUT)))?;
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
@@ -237,6 +258,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "",

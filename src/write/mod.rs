@@ -124,9 +124,8 @@ impl Output {
             }
             match contents {
                 Contents::Bytes(bytes) => std::fs::write(target, bytes)?,
-                Contents::Copy(from) => {
-                    std::fs::copy(from, target)?;
-                }
+                // Bytes only: `std::fs::copy` would give the copy the source's permissions.
+                Contents::Copy(from) => std::fs::write(target, fs::read_bytes(from)?)?,
                 Contents::Streamed => {}
             }
         }
@@ -204,7 +203,9 @@ impl Output {
                     .map_err(|e| staging.failure(e)),
                 Contents::Streamed => Ok(()),
                 // A source that cannot be read is the source's problem, not the output's.
-                Contents::Copy(from) => match std::fs::read(from) {
+                // Bytes only, never the source's permissions: a published file is written
+                // like a page (0644 under the usual umask).
+                Contents::Copy(from) => match fs::read_bytes(from) {
                     Err(e) => Err(Diagnostic::error(
                         source,
                         format!("cannot read this file to copy it into the site: {e}"),
