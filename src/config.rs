@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    build: BuildConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -102,6 +104,16 @@ fn yes() -> bool {
     true
 }
 
+/// `[build]`: how a build judges the site.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// `strict = true`: every warning is an error (as `--strict`), for CI: nothing marked
+    /// `[TO UPDATE]`, no placeholder text, no missing translation, no skipped file is published.
+    #[serde(default)]
+    pub strict: bool,
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +150,7 @@ pub struct Config {
     /// `[editions]`: `None` for a site that is one report, not a series.
     pub editions: Option<Editions>,
     pub markdown: MarkdownConfig,
+    pub build: BuildConfig,
     pub extra: toml::Table,
 }
 
@@ -252,6 +265,7 @@ impl Config {
             abbreviations: raw.abbreviations,
             search: raw.search,
             markdown: raw.markdown,
+            build: raw.build,
             extra: raw.extra,
         })
     }

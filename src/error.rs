@@ -72,6 +72,22 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem as an error, under `--strict`: it says why it stops the build.
+    pub fn into_strict_error(self) -> Self {
+        if self.is_error() {
+            return self;
+        }
+        let why = "`--strict` (or `[build] strict = true`) makes this warning an error";
+        Diagnostic {
+            severity: Severity::Error,
+            help: Some(match self.help {
+                Some(help) => format!("{help}; {why}"),
+                None => why.to_string(),
+            }),
+            ..self
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -212,6 +228,15 @@ impl Diagnostics {
 
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Every warning made an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.0 {
+            if !d.is_error() {
+                *d = std::mem::replace(d, Diagnostic::error("", "")).into_strict_error();
+            }
+        }
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {

@@ -124,6 +124,9 @@ impl Memory {
             Some((&self.site, &same_text)),
         );
         timings.lap("parse");
+        if self.strict.warnings_are_errors || self.site.config.build.strict {
+            diags.make_strict();
+        }
         crate::stop_on_errors(&mut diags)?;
         let urls = |s: &Site| {
             s.pages
@@ -172,6 +175,9 @@ impl Memory {
             Err(problems) => {
                 self.templates = Some(renderer.into_templates());
                 diags.extend(problems.0);
+                if self.strict.warnings_are_errors || self.site.config.build.strict {
+                    diags.make_strict();
+                }
                 crate::stop_on_errors(&mut diags)?;
                 return Err(diags);
             }

@@ -158,6 +158,14 @@ pub fn build_keeping(
         pdf::check_engine().map_err(|d| Diagnostics(vec![d]))?;
     }
     let mut config = Config::load(&options.root).map_err(|d| Diagnostics(vec![d]))?;
+    // `--strict` or `[build] strict = true`: every warning stops the build like an error.
+    let strict = options.strict.warnings_are_errors || config.build.strict;
+    let stop = |diags: &mut Diagnostics| {
+        if strict {
+            diags.make_strict();
+        }
+        stop_on_errors(diags)
+    };
     if let Some(url) = &options.base_url {
         config.base_url = Some(url.trim_end_matches('/').to_string()).filter(|u| !u.is_empty());
     }
@@ -198,7 +206,7 @@ pub fn build_keeping(
         );
     timings.side_by_side([("templates", template_time), ("index", index_time)]);
     diags.extend(template_diags.0);
-    stop_on_errors(&mut diags)?;
+    stop(&mut diags)?;
     let (Some(mut renderer), Some(indexes)) = (renderer, indexes) else {
         // Both are missing only when problems were reported, and those stopped above.
         return Err(diags);
@@ -225,7 +233,7 @@ pub fn build_keeping(
         image_files,
         &mut diags,
     );
-    stop_on_errors(&mut diags)?;
+    stop(&mut diags)?;
     // The PDFs, then every other page with the footer link to its language's PDF.
     let reports = match &options.output {
         Some(out) => outputs::pdf::add(
@@ -247,11 +255,11 @@ pub fn build_keeping(
     timings.lap("pdf");
     let generated = renderer.generated_where(|_| false, &mut diags);
     outputs::pages::add_generated(&mut output, generated, &mut diags);
-    stop_on_errors(&mut diags)?;
+    stop(&mut diags)?;
     let Some(out) = &options.output else {
         outputs::pages::stream(&renderer, &output, None, &mut diags);
         timings.lap("render");
-        stop_on_errors(&mut diags)?;
+        stop(&mut diags)?;
         return finish(&site, &output, started, timings, diags, pdfs);
     };
     // The content pages are rendered and written into the staging folder as they are ready; the
@@ -263,7 +271,7 @@ pub fn build_keeping(
     let stream = write::Stream::new(&staging);
     outputs::pages::stream(&renderer, &output, Some(&stream), &mut diags);
     timings.lap("render");
-    stop_on_errors(&mut diags)?;
+    stop(&mut diags)?;
     outputs::search_index::stream(&site, &output, &stream);
     timings.lap("fragments");
     stream.finish().map_err(one)?;

@@ -143,6 +143,10 @@ struct Common {
     /// Report a page or record text missing in one language as a warning, not an error.
     #[arg(long)]
     allow_missing_translations: bool,
+    /// Make every warning an error (for CI): `[TO UPDATE]` marks, placeholder text from `init`
+    /// and `new`, missing translations, drafts, skipped files. Also `[build] strict = true`.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Where a command that publishes the site writes it, and what it reports.
@@ -161,6 +165,7 @@ impl Common {
         let mut options = BuildOptions::new(&self.root);
         options.strict = Strictness {
             allow_missing_translations: self.allow_missing_translations,
+            warnings_are_errors: self.strict,
         };
         options
     }

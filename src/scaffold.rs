@@ -5,6 +5,7 @@
 pub mod edition;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -155,8 +156,10 @@ fn last_weight(dir: &Path, lang: &str) -> Option<i64> {
         .max()
 }
 
-fn front_matter_text(lang: &str, kind: Kind, weight: i64) -> String {
-    let (title, description, body) = match (lang, kind) {
+/// The placeholder title and text `new page` / `new section` write, per language (English for
+/// languages without their own): (title, description, body).
+fn new_texts(lang: &str, kind: Kind) -> (&'static str, &'static str, &'static str) {
+    match (lang, kind) {
         ("ja", Kind::Page) => (
             "新しいページ（このタイトルを書き換えてください）",
             "一文の要約（検索結果や SNS に使われます）",
@@ -177,10 +180,56 @@ fn front_matter_text(lang: &str, kind: Kind, weight: i64) -> String {
             "A one-sentence summary (used by search results and social media)",
             "Write the section's overview here.",
         ),
-    };
+    }
+}
+
+fn front_matter_text(lang: &str, kind: Kind, weight: i64) -> String {
+    let (title, description, body) = new_texts(lang, kind);
     format!(
         "+++\ntitle = \"{title}\"\n# description = \"{description}\"\nweight = {weight}\n[extra]\nsource_pages = []\n+++\n\n{body}\n"
     )
+}
+
+/// Every text `init` and `new` write to be replaced (titles and bodies of new pages, the starter
+/// home page's request to replace it), in every language they are written in.
+fn placeholder_texts() -> &'static [&'static str] {
+    static TEXTS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let mut texts = Vec::new();
+        for lang in ["ja", "en"] {
+            for kind in [Kind::Page, Kind::Section] {
+                let (title, _, body) = new_texts(lang, kind);
+                texts.extend([title, body]);
+            }
+        }
+        for starter in STARTERS {
+            // The home page's last paragraph asks to be replaced; it names its file after `.
+            let last = starter.home.rsplit("\n\n").next().unwrap_or(starter.home);
+            texts.push(last.split('`').next().unwrap_or(last).trim_end());
+        }
+        texts
+    })
+}
+
+/// Every placeholder text of `init` or `new` left in `text`, as warnings at their place (errors
+/// under `--strict`).
+pub fn placeholders(file: &str, text: &Arc<str>) -> Vec<Diagnostic> {
+    let mut found: Vec<(usize, &str)> = placeholder_texts()
+        .iter()
+        .flat_map(|p| text.match_indices(p))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|(at, placeholder)| {
+            Diagnostic::warning(
+                file,
+                "placeholder text written by `nenpo init` or `nenpo new`",
+            )
+            .at(text, at..at + placeholder.len())
+            .help("replace it with this page's own text")
+        })
+        .collect()
 }
 
 fn shown(root: &Path, path: &Path) -> String {

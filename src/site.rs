@@ -60,6 +60,9 @@ impl Page {
 pub struct Strictness {
     /// Report a missing translation as a warning instead of an error.
     pub allow_missing_translations: bool,
+    /// `--strict` (or `[build] strict = true`): every warning is an error, for CI. Wins over
+    /// `allow_missing_translations`, whose warnings it turns back into errors.
+    pub warnings_are_errors: bool,
 }
 
 #[derive(Debug)]
@@ -245,16 +248,18 @@ pub fn build_reusing(
     let languages = config.languages.clone();
     let editions = config.editions.as_ref();
 
-    // What `new edition` marked and nobody has updated yet.
-    if editions.is_some() {
-        for (file, text) in sources
-            .pages
-            .iter()
-            .map(|p| (&p.file, &p.text))
-            .chain(sources.records.iter().map(|r| (&r.file, &r.text)))
-        {
+    // What `new edition` marked and nobody has updated yet; what `init` and `new` wrote to be
+    // replaced.
+    for (file, text) in sources
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.text))
+        .chain(sources.records.iter().map(|r| (&r.file, &r.text)))
+    {
+        if editions.is_some() {
             diags.extend(crate::scaffold::edition::marks(file, text));
         }
+        diags.extend(crate::scaffold::placeholders(file, text));
     }
 
     // Records first: pages and the glossary read them.

@@ -3,23 +3,14 @@
 //! of `nenpo init` (ja, en, zh-Hans) and the editions fixture first, each into its own folder, and points the suite at
 //! them; the suite opens them from file:// in headless Chromium.
 //!
-//! What the suite needs is set up here when it is missing: the npm packages (`npm ci`), and, when
-//! run as root, Debian's Chromium and CJK fonts (apt-get). Otherwise the test fails at once with
-//! the one command to run.
+//! What the suite needs is set up here when it is missing: the npm packages (`npm ci`), and the
+//! system packages (Chromium, CJK fonts) through `tests/setup-system.sh`, which installs them when
+//! run as root and otherwise fails at once with the one command to run.
+
+mod system_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Debian's packages the suite needs: the browser, and fonts so that CJK text renders; with the
-/// fonts the PDF is set in (print.css: TrueType outlines, so that tests/pdf.rs finds them
-/// embedded as subset fonts), so that the screenshots show what the PDF does.
-const APT_PACKAGES: &[&str] = &[
-    "chromium",
-    "fonts-noto-cjk",
-    "fonts-morisawa-bizud-gothic",
-    "fonts-nanum",
-];
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn run_setup(what: &str, cmd: &mut Command) -> Result<(), String> {
     eprintln!("browser tests: {what}");
@@ -32,34 +23,7 @@ fn run_setup(what: &str, cmd: &mut Command) -> Result<(), String> {
 
 /// Installs what is missing, or says what to run.
 fn set_up(browser: &Path) -> Result<(), String> {
-    let fonts = [
-        "/usr/share/fonts/opentype/noto",
-        "/usr/share/fonts/truetype/bizud-gothic",
-        "/usr/share/fonts/truetype/nanum",
-    ]
-    .iter()
-    .all(|dir| Path::new(dir).is_dir());
-    if !Path::new(CHROMIUM).exists() || !fonts {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let root = unsafe { libc::geteuid() } == 0;
-        if !root {
-            return Err(format!(
-                "the browser tests need Debian's Chromium and CJK fonts; run once: sudo apt-get install -y {}",
-                APT_PACKAGES.join(" ")
-            ));
-        }
-        run_setup(
-            "apt-get update",
-            Command::new("apt-get").args(["update", "-qq"]),
-        )?;
-        run_setup(
-            &format!("apt-get install {}", APT_PACKAGES.join(" ")),
-            Command::new("apt-get")
-                .args(["install", "-y", "-qq"])
-                .args(APT_PACKAGES)
-                .env("DEBIAN_FRONTEND", "noninteractive"),
-        )?;
-    }
+    system_support::ensure();
     if !browser.join("node_modules/playwright-core").is_dir() {
         run_setup(
             "npm ci --prefix tests/browser",
@@ -112,6 +76,11 @@ fn starter_site(repo: &Path, out: &Path) -> PathBuf {
 
 #[test]
 fn browser_suite_passes_on_the_built_report() {
+    // Before the builds, so that a machine without the packages stops at once.
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if let Err(e) = set_up(&browser) {
+        panic!("{e}");
+    }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let site = repo.join("target/browser-site");
     let build = Command::new(env!("CARGO_BIN_EXE_nenpo"))
@@ -142,10 +111,6 @@ fn browser_suite_passes_on_the_built_report() {
         "the editions fixture does not build:\n{}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let browser = repo.join("tests/browser");
-    if let Err(e) = set_up(&browser) {
-        panic!("{e}");
-    }
     let out = Command::new("node")
         .arg("--test")
         .current_dir(&browser)

@@ -1,8 +1,9 @@
 //! `nenpo pdf`: the report as an A4 PDF per language, checked the way a reader or an archivist
-//! would, with poppler-utils (pdfinfo, pdftotext, pdffonts) and qpdf. The tests that print skip
-//! with a message only where Chromium is not installed; .ci/run installs it and the tools.
+//! would, with poppler-utils (pdfinfo, pdftotext, pdffonts) and qpdf, which tests/setup-system.sh
+//! installs with Chromium and the fonts (as root; otherwise it names the command to run).
 
 mod cli_support;
+mod system_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,20 +11,11 @@ use std::process::Command;
 
 use cli_support::{nenpo, read, write};
 
-fn has_chromium() -> bool {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .any(|d| d.join("chromium").is_file() || d.join("chromium-browser").is_file())
-}
-
+/// Chromium, the fonts and the PDF tools, installed by `tests/setup-system.sh` when missing (as
+/// root), or the test stops at once with the command to run.
 macro_rules! need_chromium {
     () => {
-        if !has_chromium() {
-            eprintln!(
-                "pdf test skipped: Chromium is not installed (apt-get install chromium); `nenpo pdf` needs it"
-            );
-            return;
-        }
+        system_support::ensure();
     };
 }
 
@@ -70,9 +62,7 @@ fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
             &[][..]
         })
         .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run {name} ({e}): install it with `apt-get install poppler-utils qpdf`")
-        });
+        .unwrap_or_else(|e| panic!("cannot run {name} ({e}): run tests/setup-system.sh as root"));
     assert!(
         out.status.success(),
         "{name} {args:?} failed: {}",

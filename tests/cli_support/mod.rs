@@ -63,6 +63,11 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Copies the folder `from` into `to` (created).
+pub fn copy_tree(from: &Path, to: &Path) {
+    copy_dir(from, to);
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
