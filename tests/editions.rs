@@ -376,7 +376,7 @@ fn key_figures_show_the_previous_value_the_change_and_a_series_chart() {
     );
     let chart = &y2022[y2022.find("figure__chart").unwrap()..];
     let chart = &chart[..chart.find("</svg>").unwrap()];
-    assert!(chart.contains("<desc id=\"series-visitors-chart-desc\">来場者数. 令和2年度: 1,240; 令和3年度: 1,580; 令和4年度: 2,015</desc>"), "{chart}");
+    assert!(chart.contains("<desc id=\"series-visitors-chart-desc\">3項目の横棒グラフ。来場者数：最大は「令和4年度」（2,015）、最小は「令和2年度」（1,240）。</desc>"), "{chart}");
 }
 
 #[test]

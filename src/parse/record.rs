@@ -8,6 +8,7 @@ use serde_json::{Map, Number, Value as Json};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::chart::Kind;
 use crate::error::Diagnostic;
 use crate::load::RecordSource;
 
@@ -249,25 +250,30 @@ fn check_parity(
     }
 }
 
-/// The kinds of chart that can be drawn.
-const CHART_KINDS: [&str; 1] = ["bar"];
-
-/// A `[chart]`'s kind and the numbers of its value columns, checked here where their positions
-/// are known (a chart drawn from a text would otherwise fail in the template).
+/// A `[chart]`'s kind, what that kind needs of the data, and the numbers of its value columns,
+/// checked here where their positions are known (a chart drawn from a text would otherwise fail
+/// in the template). The kinds and their needs are `chart::Kind`'s.
 fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
     let Some(DeValue::Table(chart)) = table.get("chart").map(Spanned::get_ref) else {
         return;
     };
-    if let Some(kind) = chart.get("kind") {
-        let known =
-            matches!(kind.get_ref(), DeValue::String(k) if CHART_KINDS.contains(&k.as_ref()));
-        if !known {
+    let mut kind = Some(Kind::Bar);
+    if let Some(given) = chart.get("kind") {
+        let name = match given.get_ref() {
+            DeValue::String(k) => k.as_ref(),
+            _ => "",
+        };
+        kind = Kind::from_name(name);
+        if kind.is_none() {
+            let guess = Kind::nearest(name)
+                .map(|k| format!("did you mean `kind = \"{}\"`? ", k.name()))
+                .unwrap_or_default();
             out.push(
-                Diagnostic::error(&src.file, "unknown chart `kind`")
-                    .at(&src.text, kind.span())
+                Diagnostic::error(&src.file, format!("unknown chart kind `{name}`"))
+                    .at(&src.text, given.span())
                     .help(format!(
-                        "charts are one of: {} (or leave `kind` out)",
-                        CHART_KINDS.map(|k| format!("\"{k}\"")).join(", ")
+                        "{guess}charts are one of: {} (or leave `kind` out for \"bar\")",
+                        Kind::list()
                     )),
             );
         }
@@ -282,7 +288,67 @@ fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
             .collect(),
         _ => Vec::new(),
     };
+    if let Some(kind) = kind {
+        check_kind(kind, table, chart, &columns, src, out);
+    }
     check_rows(table, &columns, src, out);
+}
+
+/// What `kind` needs of the record: a donut one value column, a line two rows, a donut or a
+/// stacked chart no negative value. Each mismatch at the setting or the value to change.
+fn check_kind(
+    kind: Kind,
+    table: &DeTable,
+    chart: &DeTable,
+    columns: &[(&str, &str)],
+    src: &RecordSource,
+    out: &mut Vec<Diagnostic>,
+) {
+    let rows = match table.get("rows").map(Spanned::get_ref) {
+        Some(DeValue::Array(rows)) => rows.iter().collect(),
+        _ => Vec::new(),
+    };
+    // A CSV beside the record gives the rows: their count is known only when they are merged.
+    if !rows.is_empty() || kind != Kind::Line {
+        if let Some((problem, help)) = kind.shape_problem(columns.len(), rows.len()) {
+            let at = if kind == Kind::Donut {
+                "values"
+            } else {
+                "kind"
+            };
+            let d = Diagnostic::error(&src.file, problem).help(help);
+            out.push(match chart.get(at).or_else(|| chart.get("kind")) {
+                Some(v) => d.at(&src.text, v.span()),
+                None => d,
+            });
+        }
+    }
+    let Some((problem, help)) = kind.negative_problem() else {
+        return;
+    };
+    for row in rows {
+        let DeValue::Table(row) = row.get_ref() else {
+            continue;
+        };
+        for (column, _) in columns {
+            let Some(value) = row.get(*column) else {
+                continue;
+            };
+            let negative = match value.get_ref() {
+                DeValue::Integer(i) => i.as_str().starts_with('-'),
+                DeValue::Float(f) => f.as_str().starts_with('-'),
+                DeValue::String(s) => s.trim().starts_with('-'),
+                _ => false,
+            };
+            if negative {
+                out.push(
+                    Diagnostic::error(&src.file, format!("`{column}` is negative: {problem}"))
+                        .at(&src.text, value.span())
+                        .help(help.clone()),
+                );
+            }
+        }
+    }
 }
 
 /// Each `[[rows]]` value of `columns` is a number (or a text of one, `"1,234"`).

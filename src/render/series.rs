@@ -67,7 +67,15 @@ impl Figures {
     }
 
     /// The view `series()` returns.
-    fn view(&self, lang: &str, page: &str, key: &str, edition: &str, title: &str) -> Json {
+    fn view(
+        &self,
+        lang: &str,
+        page: &str,
+        key: &str,
+        edition: &str,
+        title: &str,
+        words: &crate::chart::Words,
+    ) -> Json {
         let upto = self
             .editions
             .iter()
@@ -104,7 +112,7 @@ impl Figures {
                 "chart": {"label": "edition", "values": ["value"], "title": title},
                 "rows": numeric.iter().map(|(p, n)| json!({"edition": p.label, "value": n})).collect::<Vec<_>>(),
             });
-            crate::chart::render(&record).unwrap_or_default()
+            crate::chart::render(&record, words).unwrap_or_default()
         } else {
             String::new()
         };
@@ -119,7 +127,7 @@ impl Figures {
 }
 
 /// `series(page=page.series_key, key=f.key, edition=page.edition, lang=lang, title=f.label)`.
-pub struct SeriesFunction(pub std::sync::Arc<Figures>);
+pub struct SeriesFunction(pub std::sync::Arc<Figures>, pub crate::chart::Words);
 
 impl tera::Function for SeriesFunction {
     fn call(&self, args: &HashMap<String, Json>) -> tera::Result<Json> {
@@ -135,9 +143,14 @@ impl tera::Function for SeriesFunction {
             return Ok(json!({"points": [], "previous": null, "change": null, "chart": ""}));
         };
         let title = args.get("title").and_then(Json::as_str).unwrap_or("");
-        Ok(self
-            .0
-            .view(arg("lang")?, arg("page")?, arg("key")?, edition, title))
+        Ok(self.0.view(
+            arg("lang")?,
+            arg("page")?,
+            arg("key")?,
+            edition,
+            title,
+            &self.1,
+        ))
     }
 }
 

@@ -102,6 +102,8 @@ pub struct Templates {
     pub warnings: Vec<Diagnostic>,
     /// Name → the records it reads (with its parents, includes and imports).
     reads: BTreeMap<String, RecordReads>,
+    /// The interface strings, for the words of `series()`'s charts on a rebuild.
+    strings: Arc<Strings>,
 }
 
 impl Templates {
@@ -180,9 +182,7 @@ impl Templates {
                 )]);
             }
         }
-        tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
-        tera.register_function("series", super::series::SeriesFunction(figures));
         let reads = sources
             .keys()
             .map(|name| (name.clone(), closure_reads(&tera, name)))
@@ -198,6 +198,12 @@ impl Templates {
                         lang: lang.clone(),
                     },
                 );
+                let words = crate::chart::Words::of(&strings, lang);
+                t.register_function("chart", crate::chart::ChartFunction(words.clone()));
+                t.register_function(
+                    "series",
+                    super::series::SeriesFunction(figures.clone(), words),
+                );
                 (lang.clone(), t)
             })
             .collect();
@@ -206,6 +212,7 @@ impl Templates {
             sources,
             warnings,
             reads,
+            strings,
         })
     }
 
@@ -216,9 +223,15 @@ impl Templates {
         records: Arc<RecordsByLanguage>,
         figures: Arc<super::series::Figures>,
     ) {
-        for tera in self.by_lang.values_mut() {
+        for (lang, tera) in self.by_lang.iter_mut() {
             tera.register_function("record", RecordFunction(records.clone()));
-            tera.register_function("series", super::series::SeriesFunction(figures.clone()));
+            tera.register_function(
+                "series",
+                super::series::SeriesFunction(
+                    figures.clone(),
+                    crate::chart::Words::of(&self.strings, lang),
+                ),
+            );
         }
     }
 

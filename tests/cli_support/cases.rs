@@ -393,6 +393,38 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.csv:2:3",
     ),
+    (
+        "misspelt-chart-kind",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nkind = \"colum\"\nlabel = \"drug\"\nvalues = [\"count\"]\n",
+        )],
+        "content/reports/approvals.toml:3:8",
+    ),
+    (
+        "donut-chart-with-two-value-columns",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nkind = \"donut\"\nlabel = \"drug\"\nvalues = [\"count\", \"share\"]\n[[rows]]\ndrug = \"x\"\ncount = 3\nshare = 1\n",
+        )],
+        "content/reports/approvals.toml:5:10",
+    ),
+    (
+        "negative-value-in-a-stacked-chart",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nkind = \"stacked-bar\"\nlabel = \"drug\"\nvalues = [\"count\"]\n[[rows]]\ndrug = \"x\"\ncount = -3\n",
+        )],
+        "content/reports/approvals.toml:8:9",
+    ),
+    (
+        "line-chart-with-one-row",
+        &[Write(
+            "content/reports/approvals.toml",
+            b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[chart]\nkind = \"line\"\nlabel = \"drug\"\nvalues = [\"count\"]\n[[rows]]\ndrug = \"x\"\ncount = 3\n",
+        )],
+        "content/reports/approvals.toml:3:8",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
