@@ -393,6 +393,14 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.csv:2:3",
     ),
+    (
+        "heading-id-given-twice",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\n+++\n\n## Approvals {#approvals}\n\nText.\n\n## Earlier approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:9:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
