@@ -425,6 +425,14 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.toml:3:8",
     ),
+    (
+        "heading-id-given-twice",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\n+++\n\n## Approvals {#approvals}\n\nText.\n\n## Earlier approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:9:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
