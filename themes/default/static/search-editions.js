@@ -25,7 +25,7 @@
     return function (q) {
       if (!box.checked) return search(index, q);
       var all = [search(index, q).then(function (f) { return tag(f, label); })].concat(others.map(function (o) {
-        if (!o.index) o.index = new Index(o.prefix, index.load);
+        if (!o.index) { o.index = new Index(o.prefix, index.load); o.index.questionWords = index.questionWords; }
         return search(o.index, q).then(function (f) { return tag(f, o.label); });
       }));
       return Promise.all(all).then(function (runs) {

@@ -417,13 +417,44 @@
   /* Edits a word of this many characters may have: 1 from 5, 2 from 8. */
   function allowedEdits(length) { return length >= 8 ? 2 : length >= 5 ? 1 : 0; }
 
-  /* The query's units: each word and each CJK run, in order. */
-  function parseQuery(query, pipe, stemming) {
+  /* A query with its question words (the theme's data, per language: の, は, 何, ですか; how,
+   * many, which …) taken out: each becomes a space. Hiragana of one character (particles) only
+   * where they do not stand between two hiragana (inside a word: 見つかった keeps its か). Matched
+   * on the folded text, where katakana are still katakana (ゲノム keeps its ノ). */
+  function withoutQuestionWords(query, words) {
+    if (!words || !words.length) return query;
+    var chars = Array.from(fold(query)), out = '', i = 0;
+    var hira = function (c) { return c !== undefined && /[\u3041-\u309F]/.test(c); };
+    while (i < chars.length) {
+      var hit = null;
+      for (var k = 0; k < words.length && !hit; k++) {
+        var w = words[k];
+        if (chars.slice(i, i + w.length).join('') !== w.join('')) continue;
+        if (w.length === 1 && hira(w[0]) && hira(chars[i - 1]) && hira(chars[i + w.length])) continue;
+        // A Latin question word only as a whole word.
+        if (isWord(w[0]) && (isWord(chars[i - 1] || ' ') || isWord(chars[i + w.length] || ' '))) continue;
+        hit = w;
+      }
+      if (hit) { out += ' '; i += hit.length; } else { out += chars[i]; i++; }
+    }
+    return out;
+  }
+
+  /* The query's units: each word and each CJK run, in order. Question words are left out, unless
+   * nothing else is left. */
+  function parseQuery(query, pipe, stemming, questionWords) {
+    var trimmed = withoutQuestionWords(query, questionWords);
+    var units = parseUnits(/\s$/.test(query) ? trimmed + ' ' : trimmed, pipe, stemming);
+    return units.length || trimmed === query ? units : parseUnits(query, pipe, stemming);
+  }
+
+  function parseUnits(query, pipe, stemming) {
     var units = [];
     scan(query, function (run) {
+      run = withoutInflection(run);
       var text = run.join('');
       if (run.length === 1) units.push({ kind: 'char', text: text, prefix: true, source: text });
-      else units.push({ kind: 'run', text: text, bigrams: bigrams(run), source: text });
+      else units.push({ kind: 'run', text: text, run: run, bigrams: bigrams(run), source: text });
     }, function (word) {
       var t = pipe(word);
       units.push({ kind: 'word', text: t, raw: word, prefix: false, stop: t === null, source: word });
@@ -438,6 +469,22 @@
       last.stemRaw = stemming ? raw : '';
     }
     return units.filter(function (u) { return !u.stop && u.text; });
+  }
+
+  /* A query's run without the hiragana that end it after a kanji, two or more (an inflection:
+   * 承認された → 承認, 育成されています → 育成), which the page may word otherwise. */
+  function withoutInflection(run) {
+    var end = run.length;
+    while (end > 0 && /[\u3041-\u309F]/.test(run[end - 1])) end--;
+    if (end === 0 || run.length - end < 2 || !/[\u3400-\u9FFF\uF900-\uFAFF]/.test(run[end - 1])) return run;
+    return run.slice(0, end);
+  }
+
+  /* The question words of a language (a space-separated list from the theme's data), each as
+   * folded code points, longest first. */
+  function questionWordList(text) {
+    return (text || '').split(/\s+/).filter(Boolean).map(function (w) { return Array.from(fold(w)); })
+      .sort(function (a, b) { return b.length - a.length; });
   }
 
   /* Terms of a word or char unit: [[term, weight, kind]] with kind 'exact', 'prefix' or 'typo'. */
@@ -496,37 +543,50 @@
 
   function idf(n, df) { return 1 + Math.log(n / (df + 1)); }
 
-  /* Scores of one unit: { scores: Map page -> score, exact: Map page -> bool, terms: [matched terms] } */
+  /* A share of a query's rarity below which a page that lacks some of its words is not shown:
+   * a query whose meaningful words are (nearly) all absent finds nothing. */
+  var MIN_COVERAGE = 0.34;
+  /* The share of the query's rarity that a page lacking a unit must hold to be listed after the
+   * pages that hold every unit. */
+  var NEAR_COMPLETE = 0.75;
+  /* What a typo costs in coverage and score (one wrong character or letter). */
+  var TYPO_SHARE = 0.7;
+
+  /* Scores of one unit: { scores: Map page -> score, full: Map page -> bool (the unit is there
+   * whole: the word, or every bigram of the run), cover: Map page -> how much of the unit's
+   * rarity the page holds, weight: the unit's rarity, terms: [matched terms] }. A word's rarity
+   * is the idf of its pages; a run's the sum of its bigrams' idfs (a bigram no page holds
+   * counting as the rarest), so that a page holding part of a run holds part of its weight. */
   function scoreUnit(index, unit) {
     var n = index.metaData.pages;
     if (unit.kind === 'run') {
       return Promise.all(unit.bigrams.map(function (b) {
         return index.shard(index.shardOf(b)).then(function (shard) { return index.postings(b, shard); });
       })).then(function (lists) {
-        var scores = new Map(), found = new Map();
+        var scores = new Map(), found = new Map(), cover = new Map(), weight = 0;
         lists.forEach(function (p) {
+          var f = idf(n, p ? p.pages.length : 0);
+          weight += f;
           if (!p) return;
-          var f = idf(n, p.pages.length);
           for (var i = 0; i < p.pages.length; i++) {
             var page = p.pages[i];
             scores.set(page, (scores.get(page) || 0) + p.weights[i] * f * f);
             found.set(page, (found.get(page) || 0) + 1);
+            cover.set(page, (cover.get(page) || 0) + f);
           }
         });
-        var total = unit.bigrams.length;
-        var out = new Map(), exact = new Map();
-        found.forEach(function (count, page) {
-          if (count === total) { out.set(page, scores.get(page)); exact.set(page, true); }
-        });
-        // No page has every bigram: a run of 5+ characters may have a typo (each typed wrong
-        // character spoils up to two bigrams).
-        var edits = allowedEdits(Array.from(unit.text).length);
-        if (!out.size && edits) {
-          found.forEach(function (count, page) {
-            if (count >= total - 2 * edits && count > total / 2) out.set(page, scores.get(page) * 0.5 * count / total);
+        var total = unit.bigrams.length, full = new Map();
+        found.forEach(function (count, page) { if (count === total) full.set(page, true); });
+        var result = { scores: scores, full: full, cover: cover, weight: weight, terms: [] };
+        if (full.size || unit.run.length < 3) return result;
+        return runTypos(index, unit, weight).then(function (typo) {
+          typo.forEach(function (s, page) {
+            full.set(page, true);
+            scores.set(page, Math.max(scores.get(page) || 0, s));
+            cover.set(page, Math.max(cover.get(page) || 0, weight * TYPO_SHARE));
           });
-        }
-        return { scores: out, exact: exact, terms: [] };
+          return result;
+        });
       });
     }
     return expandUnit(index, unit).then(function (expansions) {
@@ -534,44 +594,127 @@
       return Promise.all(terms.map(function (t) {
         return index.shard(index.shardOf(t)).then(function (shard) { return index.postings(t, shard); });
       })).then(function (lists) {
-        var scores = new Map(), exact = new Map();
+        var scores = new Map(), kinds = new Map();
         lists.forEach(function (p, i) {
           if (!p) return;
           var info = expansions.get(terms[i]), f = idf(n, p.pages.length);
           for (var k = 0; k < p.pages.length; k++) {
             var page = p.pages[k], s = p.weights[k] * info[0] * f * f;
             if (!(scores.get(page) >= s)) scores.set(page, s);
-            if (info[1] !== 'typo') exact.set(page, true);
+            if (info[1] !== 'typo') kinds.set(page, true); else if (!kinds.has(page)) kinds.set(page, false);
           }
         });
+        var weight = idf(n, scores.size), full = new Map(), cover = new Map();
+        kinds.forEach(function (exact, page) {
+          full.set(page, true);
+          cover.set(page, exact ? weight : weight * TYPO_SHARE);
+        });
         unit.matchedTerms = terms;
-        return { scores: scores, exact: exact, terms: terms };
+        return { scores: scores, full: full, cover: cover, weight: weight, terms: terms };
       });
     });
   }
 
-  /* Runs one query: { total, partial, ranked: [{ page, score, matched }], units, terms } */
-  function rank(index, query) {
-    var units = parseQuery(query, index.pipe, index.stemming);
-    if (!units.length) return Promise.resolve({ total: 0, ranked: [], units: units, terms: [], empty: true });
-    return Promise.all(units.map(function (u) { return scoreUnit(index, u); })).then(function (per) {
-      var pages = new Map();
-      per.forEach(function (r) {
-        r.scores.forEach(function (s, page) {
-          var e = pages.get(page);
-          if (!e) pages.set(page, e = { page: page, score: 0, matched: 0 });
-          e.score += s;
-          e.matched++;
+  /* A run of 3+ characters that no page holds whole may have one wrong character: the runs with
+   * one character (not the first) replaced by the one that follows the character before it in
+   * the index (the commonest few), that some page holds whole. Map page -> score, discounted. */
+  function runTypos(index, unit, weight) {
+    var run = unit.run, n = index.metaData.pages, jobs = [];
+    for (var i = 1; i < run.length; i++) {
+      (function (i) {
+        var before = run[i - 1];
+        jobs.push(Promise.all(index.shardsFor(before, 2).map(function (k) { return index.shard(k); })).then(function (shards) {
+          var candidates = [];
+          shards.forEach(function (shard) {
+            for (var t in shard) {
+              var cs = Array.from(t);
+              if (cs.length === 2 && cs[0] === before && cs[1] !== run[i] && isCjk(cs[1])) candidates.push([cs[1], shard[t].length]);
+            }
+          });
+          // The commonest followers first (postings length stands for how common).
+          candidates.sort(function (a, b) { return b[1] - a[1]; });
+          return Promise.all(candidates.slice(0, 12).map(function (c) {
+            var variant = run.slice(0, i).concat([c[0]], run.slice(i + 1));
+            return scoreRunWhole(index, bigrams(variant), n);
+          }));
+        }));
+      }(i));
+    }
+    return Promise.all(jobs).then(function (perPosition) {
+      var out = new Map();
+      perPosition.forEach(function (variants) {
+        variants.forEach(function (m) {
+          m.forEach(function (s, page) { if (!(out.get(page) >= s * TYPO_SHARE)) out.set(page, s * TYPO_SHARE); });
         });
       });
-      var all = Array.from(pages.values());
-      var complete = all.filter(function (e) { return e.matched === units.length; });
-      var partial = !complete.length && all.length > 0 && units.length > 1;
-      var list = complete.length ? complete : partial ? all : [];
-      list.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.page - b.page; });
+      return out;
+    });
+  }
+
+  /* Pages holding every one of `grams`, with their score. */
+  function scoreRunWhole(index, grams, n) {
+    return Promise.all(grams.map(function (b) {
+      return index.shard(index.shardOf(b)).then(function (shard) { return index.postings(b, shard); });
+    })).then(function (lists) {
+      var scores = new Map(), found = new Map();
+      if (lists.some(function (p) { return !p; })) return scores;
+      lists.forEach(function (p) {
+        var f = idf(n, p.pages.length);
+        for (var i = 0; i < p.pages.length; i++) {
+          var page = p.pages[i];
+          scores.set(page, (scores.get(page) || 0) + p.weights[i] * f * f);
+          found.set(page, (found.get(page) || 0) + 1);
+        }
+      });
+      found.forEach(function (count, page) { if (count < grams.length) scores.delete(page); });
+      return scores;
+    });
+  }
+
+  /* Orders ranked pages: those holding every unit first, by score; then the others by the share
+   * of the query's rarity they hold (in tenths), then by score. */
+  function byRank(a, b) {
+    if (a.complete !== b.complete) return a.complete ? -1 : 1;
+    if (!a.complete) {
+      var d = Math.round(b.cover * 10) - Math.round(a.cover * 10);
+      if (d) return d;
+    }
+    return b.score - a.score || a.page - b.page;
+  }
+
+  /* Runs one query: { total, partial, ranked: [{ page, score, complete, cover }], units, terms }.
+   * The pages holding every unit come first; then, when the query has several units, the pages
+   * holding at least NEAR_COMPLETE of its rarity (MIN_COVERAGE when no page holds every unit).
+   * `partial`: no page holds every unit. */
+  function rank(index, query) {
+    var units = parseQuery(query, index.pipe, index.stemming, index.questionWords);
+    if (!units.length) return Promise.resolve({ total: 0, ranked: [], units: units, terms: [], empty: true });
+    return Promise.all(units.map(function (u) { return scoreUnit(index, u); })).then(function (per) {
+      var pages = new Map(), weight = 0;
+      per.forEach(function (r) {
+        weight += r.weight;
+        r.scores.forEach(function (s, page) {
+          var e = pages.get(page);
+          if (!e) pages.set(page, e = { page: page, score: 0, matched: 0, cover: 0 });
+          e.score += s;
+          if (r.full.get(page)) e.matched++;
+          e.cover += r.cover.get(page) || 0;
+        });
+      });
+      var list = [], complete = 0;
+      pages.forEach(function (e) {
+        e.cover /= weight;
+        e.complete = e.matched === units.length;
+        if (e.complete) complete++;
+      });
+      // Pages that lack a unit follow those that hold every one when they hold most of the
+      // query's rarity (a question's incidental word), or when no page holds every unit.
+      var bar = complete ? NEAR_COMPLETE : MIN_COVERAGE;
+      pages.forEach(function (e) { if (e.complete || (units.length > 1 && e.cover >= bar)) list.push(e); });
+      list.sort(byRank);
       var terms = [];
       per.forEach(function (r) { terms.push.apply(terms, r.terms); });
-      return { total: list.length, partial: partial, ranked: list, units: units, terms: terms };
+      return { total: list.length, partial: !complete && list.length > 0, ranked: list, units: units, terms: terms };
     });
   }
 
@@ -639,14 +782,17 @@
       // An alias's pages join the query's own, with what they match highlighted too.
       for (var i = 1; i < runs.length; i++) {
         var extra = runs[i], byPage = new Map(q.ranked.map(function (e) { return [e.page, e]; }));
-        if (q.partial && !extra.partial && extra.total) { q.ranked = []; byPage = new Map(); q.partial = false; }
+        if (!extra.partial && extra.total) q.partial = false;
         extra.ranked.forEach(function (e) {
           var mine = byPage.get(e.page);
-          if (!mine) { q.ranked.push(e); byPage.set(e.page, e); } else if (e.score > mine.score) mine.score = e.score;
+          if (!mine) { q.ranked.push(e); byPage.set(e.page, e); } else {
+            if (e.score > mine.score) mine.score = e.score;
+            if (e.complete && !mine.complete) { mine.complete = true; mine.cover = e.cover; }
+          }
         });
         q.units = q.units.concat(extra.units);
         q.terms = q.terms.concat(extra.terms);
-        q.ranked.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.page - b.page; });
+        q.ranked.sort(byRank);
         q.total = q.ranked.length;
         q.empty = q.empty && extra.empty;
       }
@@ -661,12 +807,12 @@
           });
           var chunk = f.chunks[best] || ['', '', ''];
           return {
-            page: e.page, score: e.score * (1 + 0.5 * phrases),
+            page: e.page, score: e.score * (1 + 0.5 * phrases), complete: e.complete, cover: e.cover,
             url: f.url + (chunk[0] ? '#' + chunk[0] : ''),
             title: f.title, heading: chunk[1], section: f.section, body: chunk[2]
           };
         });
-        results.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+        results.sort(byRank);
         return { total: q.total, partial: q.partial, results: results, query: q, empty: q.empty };
       });
     });
@@ -827,6 +973,7 @@
     var msg = messages(form);
     var snippetLength = parseInt(form.getAttribute('data-snippet-length'), 10) || 160;
     var index = new Index(prefix, scriptLoader(doc, win, root));
+    index.questionWords = questionWordList(form.getAttribute('data-search-question-words'));
     var find = win.nenpoWiden ? win.nenpoWiden(form, input, index, search, Index) : function (q) { return search(index, q); };
     var ready = false, failed = false, latest = 0;
     form.hidden = false;
@@ -964,6 +1111,6 @@
     FORMAT: FORMAT, TOKENIZER: TOKENIZER, FIELDS: FIELDS, fold: fold, tokenize: tokenize, stem: stem,
     spellingVariant: spellingVariant, runPipeline: runPipeline, makePipeline: makePipeline,
     decodePostings: decodePostings, weight: weight, aliasKey: aliasKey, pageWeights: pageWeights, editDistance: editDistance,
-    Index: Index, search: search, findRanges: findRanges, snippet: snippet, start: start
+    Index: Index, search: search, questionWordList: questionWordList, withoutQuestionWords: withoutQuestionWords, findRanges: findRanges, snippet: snippet, start: start
   };
 }));
