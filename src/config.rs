@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    translations: TranslationsConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -102,6 +104,21 @@ fn yes() -> bool {
     true
 }
 
+/// `[translations]`: what readers are told about translations (docs/translations.md).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationsConfig {
+    /// `notice = false`: no notice on a page whose original changed after its translation.
+    #[serde(default = "yes")]
+    pub notice: bool,
+}
+
+impl Default for TranslationsConfig {
+    fn default() -> Self {
+        TranslationsConfig { notice: true }
+    }
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +155,7 @@ pub struct Config {
     /// `[editions]`: `None` for a site that is one report, not a series.
     pub editions: Option<Editions>,
     pub markdown: MarkdownConfig,
+    pub translations: TranslationsConfig,
     pub extra: toml::Table,
 }
 
@@ -252,6 +270,7 @@ impl Config {
             abbreviations: raw.abbreviations,
             search: raw.search,
             markdown: raw.markdown,
+            translations: raw.translations,
             extra: raw.extra,
         })
     }
