@@ -34,6 +34,8 @@ struct RawConfig {
     #[serde(default)]
     build: BuildConfig,
     #[serde(default)]
+    translations: TranslationsConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -114,6 +116,21 @@ pub struct BuildConfig {
     pub strict: bool,
 }
 
+/// `[translations]`: what readers are told about translations (docs/translations.md).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationsConfig {
+    /// `notice = false`: no notice on a page whose original changed after its translation.
+    #[serde(default = "yes")]
+    pub notice: bool,
+}
+
+impl Default for TranslationsConfig {
+    fn default() -> Self {
+        TranslationsConfig { notice: true }
+    }
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +168,7 @@ pub struct Config {
     pub editions: Option<Editions>,
     pub markdown: MarkdownConfig,
     pub build: BuildConfig,
+    pub translations: TranslationsConfig,
     pub extra: toml::Table,
 }
 
@@ -266,6 +284,7 @@ impl Config {
             search: raw.search,
             markdown: raw.markdown,
             build: raw.build,
+            translations: raw.translations,
             extra: raw.extra,
         })
     }

@@ -115,7 +115,13 @@ impl Memory {
             .collect();
         let same_text = |file: &str| !edited.contains(file);
         let mut diags = Diagnostics::default();
-        let site = site::build_reusing(
+        let outdated = crate::translations::outdated_for_build(
+            &self.root,
+            &self.site.config,
+            &sources,
+            &mut diags,
+        );
+        let mut site = site::build_reusing(
             self.site.config.clone(),
             sources.clone(),
             &self.images,
@@ -123,6 +129,7 @@ impl Memory {
             &mut diags,
             Some((&self.site, &same_text)),
         );
+        site.outdated = outdated;
         timings.lap("parse");
         if self.strict.warnings_are_errors || self.site.config.build.strict {
             diags.make_strict();

@@ -22,6 +22,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod translations;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,8 @@ pub struct Summary {
     /// The PDFs in the output: each edition's, printed by this build or kept from the previous
     /// output, and the copy of the latest edition's.
     pub pdfs: Vec<pdf::Listed>,
+    /// The pages whose translation is out of date (`content/a.en.md`), for `serve`'s overlay.
+    pub outdated: Vec<String>,
 }
 
 impl Summary {
@@ -106,6 +109,12 @@ impl Summary {
             removal: None,
             incremental: None,
             pdfs: Vec::new(),
+            outdated: site
+                .outdated
+                .keys()
+                .filter_map(|(lang, key)| site.page(lang, key))
+                .map(|page| page.file.clone())
+                .collect(),
         }
     }
 }
@@ -178,7 +187,9 @@ pub fn build_keeping(
     timings.lap("images");
 
     let kept_sources = memory.is_some().then(|| sources.clone());
-    let site = site::build(config, sources, &images, &options.strict, &mut diags);
+    let outdated = translations::outdated_for_build(&options.root, &config, &sources, &mut diags);
+    let mut site = site::build(config, sources, &images, &options.strict, &mut diags);
+    site.outdated = outdated;
     timings.lap("parse");
 
     // The templates (with the print pages, each what its language's PDF is printed from) and

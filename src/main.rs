@@ -96,6 +96,22 @@ enum Command {
         )]
         languages: Vec<String>,
     },
+    /// Which translation is out of date with its original, what changed, and the round trip
+    /// with translators' tools (XLIFF, PO). Without a subcommand: the status per language and
+    /// page, record file and interface strings (see docs/translations.md).
+    Translations {
+        #[command(subcommand)]
+        action: Option<TranslationsAction>,
+        /// Exit with 1 when a translation is out of date or missing (for CI).
+        #[arg(long)]
+        check: bool,
+        /// Only this language.
+        #[arg(long, value_name = "LANG")]
+        to: Option<String>,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+        root: PathBuf,
+    },
     /// Create a new page or section in every language, ready to edit.
     New {
         #[command(subcommand)]
@@ -133,6 +149,54 @@ enum New {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Show, block by block, what changed in the original of PAGE since it was translated.
+    Diff {
+        /// A page in any language (content/2021/a.ja.md, 2021/a), a record file, `i18n` or
+        /// `config.toml`.
+        #[arg(value_name = "PAGE")]
+        page: String,
+        /// Only this language.
+        #[arg(long, value_name = "LANG")]
+        to: Option<String>,
+    },
+    /// Record the current original of PAGE (or of everything) as translated.
+    Done {
+        #[arg(value_name = "PAGE", required_unless_present = "all")]
+        page: Option<String>,
+        /// Every page, record and interface string.
+        #[arg(long, conflicts_with = "page")]
+        all: bool,
+        /// Only this language.
+        #[arg(long, value_name = "LANG")]
+        to: Option<String>,
+    },
+    /// Write every text to translate into LANG to FILE (XLIFF 1.2 or gettext PO).
+    Export {
+        #[arg(long, value_name = "LANG")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = ExchangeFormat::Xliff)]
+        format: ExchangeFormat,
+        /// Only the texts out of date or missing.
+        #[arg(long)]
+        only_outdated: bool,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Write the translations of an XLIFF or PO file back into the pages, records and strings.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExchangeFormat {
+    Xliff,
+    Po,
 }
 
 #[derive(Args)]
@@ -241,6 +305,12 @@ fn main() -> ExitCode {
             serve(common.options(), port, output, timings)
         }
         Command::Init { dir, languages } => init(&dir, &languages),
+        Command::Translations {
+            action,
+            check,
+            to,
+            root,
+        } => translations(&root, action, check, to.as_deref()),
         Command::New {
             what: New::Edition { name, root },
         } => new_edition(&root, &name),
@@ -510,6 +580,95 @@ fn new_edition(root: &std::path::Path, name: &str) -> ExitCode {
         Err(d) => {
             eprint!("{}", d.render(color()));
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn translations(
+    root: &std::path::Path,
+    action: Option<TranslationsAction>,
+    check: bool,
+    to: Option<&str>,
+) -> ExitCode {
+    use nenpo::translations as t;
+    let failed = |diags: Vec<Diagnostic>| {
+        print_all(&diags, color());
+        ExitCode::FAILURE
+    };
+    match action {
+        None => match t::report(root, to) {
+            Ok((text, fails)) => {
+                print!("{text}");
+                if check && fails {
+                    eprintln!("Some translations are out of date or missing: `nenpo translations diff PAGE` shows what changed.");
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(d) => failed(d),
+        },
+        Some(TranslationsAction::Diff { page, to }) => match t::diff(root, &page, to.as_deref()) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(d) => failed(d),
+        },
+        Some(TranslationsAction::Done { page, all: _, to }) => {
+            match t::done(root, page.as_deref(), to.as_deref()) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => failed(d),
+            }
+        }
+        Some(TranslationsAction::Export {
+            to,
+            format,
+            only_outdated,
+            file,
+        }) => {
+            let format = match format {
+                ExchangeFormat::Xliff => t::Format::Xliff,
+                ExchangeFormat::Po => t::Format::Po,
+            };
+            let started = std::time::Instant::now();
+            match t::export(root, &to, format, only_outdated, &file) {
+                Ok(n) => {
+                    println!(
+                        "Exported {n} texts to translate into {to} to {} in {} ms",
+                        file.display(),
+                        started.elapsed().as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => failed(d),
+            }
+        }
+        Some(TranslationsAction::Import { file }) => {
+            let started = std::time::Instant::now();
+            match t::import::run(root, &file) {
+                Ok(done) => {
+                    println!(
+                        "Imported {} translated texts ({} changed, {} files written) in {} ms",
+                        done.units,
+                        done.changed,
+                        done.files.len(),
+                        started.elapsed().as_millis()
+                    );
+                    for f in &done.files {
+                        println!("  {f}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    print_all(&d, color());
+                    eprintln!("Nothing was written.");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

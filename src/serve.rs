@@ -109,6 +109,8 @@ struct Status {
     version: u64,
     /// The rendered errors of the last build, when it failed.
     errors: Option<String>,
+    /// The pages whose translation is out of date in the last good build (`page (lang)`).
+    outdated: Vec<String>,
     stopping: bool,
 }
 
@@ -385,6 +387,7 @@ impl Serve {
                 self.shared.update(|s| {
                     s.version = version;
                     s.errors = None;
+                    s.outdated = summary.outdated.clone();
                 });
                 report(Event::Built {
                     summary: &summary,
@@ -459,7 +462,9 @@ impl Serve {
         let Some(first) = names.first() else {
             return false;
         };
-        let in_scope = (names.len() == 1 && first == crate::config::CONFIG_FILE)
+        let in_scope = (names.len() == 1
+            && (first == crate::config::CONFIG_FILE
+                || first == crate::translations::state::LOCK_FILE))
             || WATCHED_DIRS.contains(&first.as_str());
         in_scope && !names.iter().any(|n| crate::fs::skipped(n).is_some())
     }
@@ -515,6 +520,15 @@ fn same_path(a: &Path, b: &Path) -> bool {
 /// The script added before `</body>` of every served page. It long-polls [`EVENTS_PATH`]: a newer
 /// good build reloads the page; a failed build shows its errors over the (last good) page.
 pub fn reload_script(version: u64) -> String {
+    reload_script_listing(version, &[])
+}
+
+/// [`reload_script`], which also lists `outdated` (the pages whose translation is out of date)
+/// in a small box in a corner of the page, for the editor's eyes only (`build` never writes it).
+pub fn reload_script_listing(version: u64, outdated: &[String]) -> String {
+    let outdated = serde_json::to_string(outdated).unwrap_or_else(|_| "[]".into());
+    // `</` cannot end the script early: JSON may escape the slash.
+    let outdated = outdated.replace("</", "<\\/");
     format!(
         r#"<script>/* nenpo serve: live reload */
 (function () {{
@@ -547,6 +561,19 @@ pub fn reload_script(version: u64) -> String {
       }})
       .catch(function () {{ setTimeout(poll, 1000); }});
   }}
+  var outdated = {outdated};
+  if (outdated.length) {{
+    var note = document.createElement("details");
+    note.id = "__nenpo_outdated";
+    note.style.cssText = "position:fixed;right:1em;bottom:1em;z-index:2147483646;max-width:40em;max-height:50vh;overflow:auto;padding:.5em 1em;background:#fff8e1;color:#3e2723;border:1px solid #ffb300;font:13px/1.5 system-ui,sans-serif";
+    var sum = document.createElement("summary");
+    sum.textContent = "nenpo serve: " + outdated.length + " translation(s) out of date (nenpo translations diff PAGE)";
+    note.appendChild(sum);
+    var list = document.createElement("ul");
+    outdated.forEach(function (page) {{ var li = document.createElement("li"); li.textContent = page; list.appendChild(li); }});
+    note.appendChild(list);
+    document.body.appendChild(note);
+  }}
   poll();
 }})();
 </script>
@@ -557,12 +584,12 @@ pub fn reload_script(version: u64) -> String {
 /// A served HTML page with the live-reload script of site version `version` inserted before its
 /// last `</body>` (at the end if it has none), and its Content-Security-Policy relaxed to let that
 /// script run. Only what `serve` sends is changed so: the files stay as `build` writes them.
-fn with_reload_script(html: Vec<u8>, version: u64) -> Vec<u8> {
+fn with_reload_script(html: Vec<u8>, version: u64, outdated: &[String]) -> Vec<u8> {
     let mut html = match String::from_utf8(html) {
         Ok(text) => relax_policy(text).into_bytes(),
         Err(e) => e.into_bytes(),
     };
-    let script = reload_script(version);
+    let script = reload_script_listing(version, outdated);
     let at = html
         .windows(7)
         .rposition(|w| w == b"</body>")
@@ -712,7 +739,11 @@ fn answer_file(
     };
     let no_store = ("Cache-Control", "no-store");
     // The version before the page: a page newer than its version only reloads once more.
-    let version = shared.status.lock().map(|s| s.version).unwrap_or(0);
+    let (version, outdated) = shared
+        .status
+        .lock()
+        .map(|s| (s.version, s.outdated.clone()))
+        .unwrap_or_default();
     match resolve(out, &request.target) {
         Target::File(path) if content_type(&path).starts_with("text/html") => {
             match std::fs::read(&path) {
@@ -720,7 +751,7 @@ fn answer_file(
                     stream,
                     200,
                     &[("Content-Type", content_type(&path)), no_store],
-                    Body::Bytes(with_reload_script(html, version)),
+                    Body::Bytes(with_reload_script(html, version, &outdated)),
                     head_only,
                 ),
                 Err(_) => not_found(stream, shared, head_only),

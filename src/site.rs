@@ -79,6 +79,9 @@ pub struct Site {
     children: Vec<Vec<usize>>,
     /// (language, edition, series key) → index in `pages`: the same page in another edition.
     series: HashMap<(String, String, String), usize>,
+    /// (language, page key) → (the original's language, texts changed): the translations whose
+    /// original changed since they were made (`crate::translations`).
+    pub outdated: BTreeMap<(String, String), (String, usize)>,
 }
 
 impl Site {
@@ -569,6 +572,7 @@ pub fn build_reusing(
         index,
         children,
         series,
+        outdated: BTreeMap::new(),
     };
     check_anchors(&site, diags);
     // Every check that points into a page's body is done, and the body is in `content` and

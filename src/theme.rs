@@ -53,6 +53,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embedded![
     "templates/partials/print-page-extras.html",
     "templates/partials/search.html",
     "templates/partials/section-figures.html",
+    "templates/partials/translation-notice.html",
 ];
 
 /// One file of a theme: its path inside the theme folder, how to show it, and where its bytes are.

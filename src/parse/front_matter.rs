@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::error::Diagnostic;
 
 pub const ALLOWED_KEYS: &str =
-    "title, description, weight, date, template, draft, records, aliases, series_key, and an [extra] table";
+    "title, description, weight, date, template, draft, records, aliases, series_key, original, and an [extra] table";
 
 /// The keys a page may set. Anything else is an error, not silently ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -29,6 +29,9 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// In a series of editions: the path this page has in other editions when it was renamed.
     pub series_key: Option<String>,
+    /// The language this page was first written in, where it is not the site's default
+    /// language: its translations are tracked against that one (`nenpo translations`).
+    pub original: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -221,6 +221,18 @@ pub struct PageView<'a> {
     pub editions: Vec<EditionLink>,
     /// On a page of an edition older than the latest: the latest edition (its same page or home).
     pub newer: Option<EditionLink>,
+    /// On a translation whose original changed after it was made (and `[translations] notice`
+    /// is on): the original.
+    pub outdated: Option<Outdated>,
+}
+
+/// The original of an out-of-date translation, for the notice.
+#[derive(Clone, Serialize)]
+pub struct Outdated {
+    pub lang: String,
+    pub url: String,
+    /// How many of its texts changed since the translation.
+    pub changed: usize,
 }
 
 impl<'a> PageView<'a> {
@@ -307,7 +319,17 @@ impl<'a> PageView<'a> {
             }
             None => (None, Vec::new()),
         };
+        let outdated = site
+            .outdated
+            .get(&(page.lang.clone(), page.key.clone()))
+            .filter(|_| site.config.translations.notice)
+            .map(|(original, changed)| Outdated {
+                url: url_of(original, &page.key),
+                lang: original.clone(),
+                changed: *changed,
+            });
         PageView {
+            outdated,
             title: &page.front.title,
             description: page.front.description.as_deref(),
             date: page.front.date.as_ref().map(ToString::to_string),
