@@ -2,6 +2,7 @@
 //! module; `assemble` gathers them into the one `Output` the write stage writes.
 
 pub mod assets;
+pub mod copied;
 pub mod images;
 pub mod pages;
 pub mod pdf;
@@ -39,5 +40,6 @@ pub fn assemble(
     search_index::add(&mut output, indexes);
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);
+    copied::check(&output, diags);
     output
 }

@@ -114,6 +114,17 @@ impl Output {
         self.files.iter().map(|(p, (c, _))| (p.as_str(), c))
     }
 
+    /// Every file copied as it is from a source file: (output path, source file, source as
+    /// shown).
+    pub fn copies(&self) -> impl Iterator<Item = (&str, &Path, &str)> {
+        self.files
+            .iter()
+            .filter_map(|(path, (contents, source))| match contents {
+                Contents::Copy(from) => Some((path.as_str(), from.as_path(), source.as_str())),
+                _ => None,
+            })
+    }
+
     /// Writes the files `keep` chooses (never the streamed ones) into `dir`, a plain folder
     /// outside the output (where `nenpo pdf` prints from).
     pub fn write_to_folder(&self, dir: &Path, keep: impl Fn(&str) -> bool) -> io::Result<()> {

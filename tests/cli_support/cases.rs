@@ -433,6 +433,59 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.en.md:9:1",
     ),
+    (
+        "html-file-in-content",
+        &[Write(
+            "content/reports/extra.html",
+            b"<p>Hello</p><script>fetch('/x')</script>\n",
+        )],
+        "content/reports/extra.html",
+    ),
+    (
+        "html-file-in-static",
+        &[Write("static/old.htm", b"<img src=x onerror=alert(1)>\n")],
+        "static/old.htm",
+    ),
+    (
+        "svg-with-a-script-in-content",
+        &[Write(
+            "content/reports/chart.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\">\n  <script>alert(1)</script>\n</svg>\n",
+        )],
+        "content/reports/chart.svg:2:4",
+    ),
+    (
+        "svg-with-an-event-handler-in-static",
+        &[Write(
+            "static/logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><rect width=\"1\" height=\"1\"/></svg>\n",
+        )],
+        "static/logo.svg:1:41",
+    ),
+    (
+        "svg-with-a-local-file-in-static",
+        &[Write(
+            "static/logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n<image xlink:href=\"file:///etc/passwd\"/></svg>\n",
+        )],
+        "static/logo.svg:2:8",
+    ),
+    (
+        "svg-with-a-javascript-link-in-content",
+        &[Write(
+            "content/reports/map.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><a href=\"&#106;avascript:alert(1)\"><rect width=\"4\" height=\"4\"/></a></svg>\n",
+        )],
+        "content/reports/map.svg:1:65",
+    ),
+    (
+        "svg-that-is-not-xml",
+        &[Write(
+            "static/broken.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>\n",
+        )],
+        "static/broken.svg:1:",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
