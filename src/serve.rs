@@ -517,7 +517,13 @@ fn same_path(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The script added before `</body>` of every served page. It long-polls [`EVENTS_PATH`]: a newer
+/// The URL path of the live-reload script, which [`answer`] serves from [`RELOAD_SCRIPT`].
+pub const RELOAD_SCRIPT_PATH: &str = "/__nenpo/reload.js";
+/// The live-reload script: a file, so that served pages need no `'unsafe-inline'`.
+const RELOAD_SCRIPT: &str = include_str!("serve/reload.js");
+
+/// The `<script>` element added before `</body>` of every served page: it loads
+/// [`RELOAD_SCRIPT_PATH`], which long-polls [`EVENTS_PATH`] with the page's site version: a newer
 /// good build reloads the page; a failed build shows its errors over the (last good) page.
 pub fn reload_script(version: u64) -> String {
     reload_script_listing(version, &[])
@@ -526,64 +532,18 @@ pub fn reload_script(version: u64) -> String {
 /// [`reload_script`], which also lists `outdated` (the pages whose translation is out of date)
 /// in a small box in a corner of the page, for the editor's eyes only (`build` never writes it).
 pub fn reload_script_listing(version: u64, outdated: &[String]) -> String {
-    let outdated = serde_json::to_string(outdated).unwrap_or_else(|_| "[]".into());
-    // `</` cannot end the script early: JSON may escape the slash.
-    let outdated = outdated.replace("</", "<\\/");
+    // JSON in an attribute: escaped as attribute text, read back by `getAttribute`.
+    let outdated = crate::parse::markdown::escape_attr(
+        &serde_json::to_string(outdated).unwrap_or_else(|_| "[]".into()),
+    );
     format!(
-        r#"<script>/* nenpo serve: live reload */
-(function () {{
-  var version = {version};
-  function overlay(text) {{
-    var box = document.getElementById("__nenpo_overlay");
-    if (!box) {{
-      box = document.createElement("div");
-      box.id = "__nenpo_overlay";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5em;background:rgba(20,20,20,.94);color:#f5f5f5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
-      var head = document.createElement("p");
-      head.style.cssText = "margin:0 0 1em;color:#ff8a80;font-weight:bold";
-      head.textContent = "The site could not be rebuilt. The page below is the last version that built. Fix the problem, save, and this page updates by itself.";
-      var pre = document.createElement("pre");
-      pre.style.cssText = "margin:0;white-space:pre-wrap";
-      box.appendChild(head);
-      box.appendChild(pre);
-      document.body.appendChild(box);
-    }}
-    box.lastChild.textContent = text;
-  }}
-  function poll() {{
-    fetch("{EVENTS_PATH}?v=" + version, {{ cache: "no-store" }})
-      .then(function (r) {{ return r.json(); }})
-      .then(function (s) {{
-        if (s.errors) {{ version = s.version; overlay(s.errors); poll(); }}
-        else if (s.version !== version) {{ location.reload(); }}
-        else {{ poll(); }}
-      }})
-      .catch(function () {{ setTimeout(poll, 1000); }});
-  }}
-  var outdated = {outdated};
-  if (outdated.length) {{
-    var note = document.createElement("details");
-    note.id = "__nenpo_outdated";
-    note.style.cssText = "position:fixed;right:1em;bottom:1em;z-index:2147483646;max-width:40em;max-height:50vh;overflow:auto;padding:.5em 1em;background:#fff8e1;color:#3e2723;border:1px solid #ffb300;font:13px/1.5 system-ui,sans-serif";
-    var sum = document.createElement("summary");
-    sum.textContent = "nenpo serve: " + outdated.length + " translation(s) out of date (nenpo translations diff PAGE)";
-    note.appendChild(sum);
-    var list = document.createElement("ul");
-    outdated.forEach(function (page) {{ var li = document.createElement("li"); li.textContent = page; list.appendChild(li); }});
-    note.appendChild(list);
-    document.body.appendChild(note);
-  }}
-  poll();
-}})();
-</script>
-"#
+        "<script src=\"{RELOAD_SCRIPT_PATH}\" data-version=\"{version}\" data-events=\"{EVENTS_PATH}\" data-outdated=\"{outdated}\"></script>\n"
     )
 }
 
 /// A served HTML page with the live-reload script of site version `version` inserted before its
 /// last `</body>` (at the end if it has none), and its Content-Security-Policy relaxed to let that
-/// script run. Only what `serve` sends is changed so: the files stay as `build` writes them.
+/// script long-poll the server. Only what `serve` sends is changed so: the files stay as `build` writes them.
 fn with_reload_script(html: Vec<u8>, version: u64, outdated: &[String]) -> Vec<u8> {
     let mut html = match String::from_utf8(html) {
         Ok(text) => relax_policy(text).into_bytes(),
@@ -623,6 +583,19 @@ fn answer(
     out: &Path,
     shared: &Shared,
 ) -> std::io::Result<()> {
+    if request.target.split('?').next() == Some(RELOAD_SCRIPT_PATH) {
+        let head_only = request.method == "HEAD";
+        return http::respond(
+            stream,
+            200,
+            &[
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ],
+            Body::Bytes(RELOAD_SCRIPT.as_bytes().to_vec()),
+            head_only,
+        );
+    }
     if request.target.starts_with(EVENTS_PATH) {
         if shared.polls.load(std::sync::atomic::Ordering::SeqCst) >= MAX_LIVE_RELOAD {
             // The script waits a second and asks again.
@@ -871,7 +844,7 @@ mod tests {
         let page = format!(
             "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\"></head><body></body></html>"
         );
-        let served = String::from_utf8(with_reload_script(page.into_bytes(), 1)).unwrap();
+        let served = String::from_utf8(with_reload_script(page.into_bytes(), 1, &[])).unwrap();
         assert!(served.contains(&format!("content=\"{SERVED_CONTENT_SECURITY_POLICY}\">")));
         assert!(!served.contains(CONTENT_SECURITY_POLICY));
         assert!(served.ends_with("</script>\n</body></html>"), "{served}");
@@ -879,17 +852,19 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_body_end() {
-        let html = with_reload_script(b"<body>x</body>\n".to_vec(), 3);
+        let html = with_reload_script(b"<body>x</body>\n".to_vec(), 3, &[]);
         let html = String::from_utf8(html).unwrap();
-        assert!(html.starts_with("<body>x<script>"), "{html}");
+        assert!(html.starts_with("<body>x<script "), "{html}");
         assert!(html.ends_with("</script>\n</body>\n"), "{html}");
-        assert!(html.contains("var version = 3;"));
+        assert!(html.contains("data-version=\"3\""));
     }
 
     #[test]
     fn the_script_polls_the_events_endpoint_with_its_version() {
         let script = reload_script(7);
-        assert!(script.contains("var version = 7;"));
-        assert!(script.contains(EVENTS_PATH));
+        assert!(script.contains("data-version=\"7\""));
+        assert!(script.contains(&format!("data-events=\"{EVENTS_PATH}\"")));
+        assert!(script.contains(&format!("src=\"{RELOAD_SCRIPT_PATH}\"")));
+        assert!(RELOAD_SCRIPT.contains("fetch(events"));
     }
 }

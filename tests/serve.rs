@@ -210,11 +210,20 @@ fn serves_pages_with_the_reload_script_which_build_output_never_has() {
     assert_eq!(status, 200);
     assert!(page.contains("承認事例"), "{page}");
     assert!(page.contains("/__nenpo/events"), "{page}");
-    // Only served pages carry the policy that lets the inline reload script run.
+    // Only served pages carry the policy that lets the reload script reach the server; no page,
+    // served or built, allows inline script. The script is a file of the served site.
     assert!(
-        page.contains("script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'"),
+        page.contains("script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'"),
         "{page}"
     );
+    assert!(!page.contains("unsafe-inline"), "{page}");
+    assert!(
+        page.contains("<script src=\"/__nenpo/reload.js\""),
+        "{page}"
+    );
+    let (status, script) = served.get("/__nenpo/reload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("/* nenpo serve: live reload."), "{script}");
     // A folder without its slash is redirected, so that relative links work.
     let (status, page) = served.get("/en/reports/approvals");
     assert_eq!(status, 200);

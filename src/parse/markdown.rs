@@ -2,13 +2,14 @@
 //! and `<abbr>` mark-up of glossary abbreviations; and, from the same events, the page's plain
 //! text cut at its headings (what the search index reads).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::raw_html::{self, script_scheme};
+use super::raw_html::{self, script_scheme, RawSegment};
 
 /// A heading of the page, for its table of contents.
 #[derive(Clone, Debug, Serialize)]
@@ -98,8 +99,11 @@ pub fn render(
     raw_html: bool,
 ) -> Rendered {
     let mut out = Rendered::default();
-    // The text of the HTML block being read, and where each of its pieces starts in `body`.
-    let mut html_block: Option<RawHtml> = None;
+    // The raw HTML copied from the body, by the address of its text (which stays put while the
+    // event moves, see [`stable`]): (where it starts in the body, the inline tag or HTML block it
+    // belongs to). Its place in the page's HTML is noted as the HTML is written.
+    let mut raw: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut raw_group = 0usize;
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HeadingIds::default();
     let mut abbr_done: HashSet<usize> = HashSet::new();
@@ -118,22 +122,25 @@ pub fn render(
 
     for (event, span) in Parser::new_ext(body, options()).into_offset_iter() {
         plain.see(&event, heading.is_some());
-        match &event {
-            Event::Start(Tag::HtmlBlock) => html_block = Some(RawHtml::default()),
-            Event::Html(text) => match html_block.as_mut() {
-                Some(block) => block.push(text, span.start),
-                None => RawHtml::of(text, span.start).check(raw_html, body, &mut out),
-            },
-            Event::InlineHtml(text) => {
-                RawHtml::of(text, span.start).check(raw_html, body, &mut out)
+        let event = match event {
+            // An HTML block's lines are one piece of raw HTML (one group).
+            Event::Start(Tag::HtmlBlock) => {
+                raw_group += 1;
+                event
             }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some(block) = html_block.take() {
-                    block.check(raw_html, body, &mut out);
-                }
+            Event::Html(text) if !text.is_empty() => {
+                let text = stable(text);
+                raw.insert(text.as_ptr() as usize, (span.start, raw_group));
+                Event::Html(text)
             }
-            _ => {}
-        }
+            Event::InlineHtml(text) if !text.is_empty() => {
+                raw_group += 1;
+                let text = stable(text);
+                raw.insert(text.as_ptr() as usize, (span.start, raw_group));
+                Event::InlineHtml(text)
+            }
+            event => event,
+        };
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
             if let Some(scheme) = script_scheme(dest_url) {
                 out.problems.push(Problem {
@@ -329,7 +336,28 @@ pub fn render(
     // The HTML is about as long as the Markdown plus its tags: room for that up front spares
     // growing (and copying) it several times.
     out.html.reserve(body.len() + body.len() / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events);
+    let mut segments: Vec<RawSegment> = Vec::new();
+    let written = Cell::new(0);
+    let events = events.inspect(|event| {
+        if let Event::Html(text) | Event::InlineHtml(text) = event {
+            if let Some(&(at, group)) = raw.get(&(text.as_ptr() as usize)) {
+                segments.push(RawSegment {
+                    html: written.get(),
+                    len: text.len(),
+                    body: at,
+                    group,
+                });
+            }
+        }
+    });
+    let writer = CountedWriter {
+        out: &mut out.html,
+        written: &written,
+    };
+    let Ok(()) = pulldown_cmark::html::write_html_fmt(writer, events) else {
+        unreachable!("writing to a String does not fail")
+    };
+    check_raw_html(&out.html, &segments, raw_html, body, &mut out.problems);
     // The model holds every page's HTML and text until the end of the build: without the spare
     // capacity left by growing them, a large site needs about a third less memory.
     out.html.shrink_to_fit();
@@ -343,60 +371,57 @@ pub fn render(
     out
 }
 
-/// Raw HTML as the tokenizer reads it: an inline tag, or an HTML block's lines joined (a tag may
-/// span lines), with where each piece starts in the body (lines inside a list or a quote are not
-/// contiguous there).
-#[derive(Default)]
-struct RawHtml {
-    text: String,
-    /// (offset in `text`, offset in the body) of each piece.
-    pieces: Vec<(usize, usize)>,
+/// A raw HTML event's text where its address stays the same as the event moves: pulldown-cmark
+/// keeps short strings inside the event itself, and those are moved to the heap.
+fn stable(text: CowStr) -> CowStr {
+    match text {
+        CowStr::Inlined(_) => CowStr::Boxed(text.to_string().into_boxed_str()),
+        text => text,
+    }
 }
 
-impl RawHtml {
-    fn of(text: &str, at: usize) -> Self {
-        let mut raw = RawHtml::default();
-        raw.push(text, at);
-        raw
-    }
+/// Writes HTML into a String, and tells how much is written so far (where the next event goes).
+struct CountedWriter<'a> {
+    out: &'a mut String,
+    written: &'a Cell<usize>,
+}
 
-    fn push(&mut self, text: &str, at: usize) {
-        self.pieces.push((self.text.len(), at));
-        self.text.push_str(text);
+impl std::fmt::Write for CountedWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
     }
+}
 
-    /// The body offset of an offset in `text`.
-    fn body_offset(&self, offset: usize) -> usize {
-        let (start, at) = self
-            .pieces
-            .iter()
-            .rev()
-            .find(|(start, _)| *start <= offset)
-            .copied()
-            .unwrap_or((0, 0));
-        at + (offset - start)
-    }
-
-    /// Adds its problems to `out`; on a site without raw HTML, one per line is enough
-    /// (`<b>bold</b>` is one mistake, not two).
-    fn check(self, allowed: bool, body: &str, out: &mut Rendered) {
-        for (span, message, help) in raw_html::check(&self.text, allowed) {
-            let span = self.body_offset(span.start)..self.body_offset(span.end);
-            let same_line = out.problems.last().is_some_and(|last| {
-                last.message == raw_html::TURNED_OFF
-                    && message == raw_html::TURNED_OFF
-                    && last.span.end <= span.start
-                    && !body[last.span.end..span.start].contains('\n')
+/// Checks the raw HTML of the page as the browser reads the page's HTML ([`raw_html`]); on a
+/// site without raw HTML, one problem per line is enough (`<b>bold</b>` is one mistake, not two).
+fn check_raw_html(
+    html: &str,
+    segments: &[RawSegment],
+    allowed: bool,
+    body: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let mut last_turned_off: Option<Range<usize>> = None;
+    for (span, message, help) in raw_html::check_page(html, segments, allowed) {
+        if message == raw_html::TURNED_OFF {
+            let same_line = last_turned_off.as_ref().is_some_and(|last| {
+                last.end <= span.start && !body[last.end..span.start].contains('\n')
             });
-            if !same_line {
-                out.problems.push(Problem {
-                    span,
-                    message,
-                    help,
-                });
+            last_turned_off = Some(span.clone());
+            if same_line {
+                continue;
             }
         }
+        problems.push(Problem {
+            span,
+            message,
+            help,
+        });
     }
+    // Problems are reported in the order of the body.
+    problems.sort_by_key(|p| p.span.start);
 }
 
 /// Collects the plain text of a page from its Markdown events, section by section.

@@ -29,9 +29,9 @@ use view::{ConfigView, Link, PageView};
 /// checks that no page reports a violation and that search works), so nothing is added for file:.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; base-uri 'none'; form-action 'none'";
 
-/// The policy of pages that `serve` serves: its live-reload script is inline and long-polls the
-/// server, so this one policy allows inline script and requests to the serving address.
-pub const SERVED_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+/// The policy of pages that `serve` serves: its live-reload script (a file of the served site, no
+/// inline script) long-polls the server, so this one policy allows requests to the serving address.
+pub const SERVED_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// One rendered HTML file.
 pub struct RenderedPage {

@@ -486,6 +486,48 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "static/broken.svg:1:",
     ),
+    // Raw HTML judged as the browser parses the whole page (issue 22): tags that a tag-by-tag
+    // reading takes for text, and SVG that animates a link's address.
+    (
+        "raw-html-textarea-hides-a-tag",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nx <textarea><p title=\"</textarea><img src=x onerror=alert(1)>\">\n",
+        )],
+        "content/_index.en.md:5:45",
+    ),
+    (
+        "raw-html-svg-title-hides-a-tag",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<svg><title><img src=x onerror=alert(1)></title></svg>\n",
+        )],
+        "content/_index.en.md:5:24",
+    ),
+    (
+        "raw-html-svg-animates-an-address",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<svg><a><animate attributeName=\"href\" values=\"javascript:alert(1)\"/><text y=\"20\">x</text></a></svg>\n",
+        )],
+        "content/_index.en.md:5:18",
+    ),
+    (
+        "raw-html-noscript-hides-a-tag",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nNotes: <noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></p></noscript>\n",
+        )],
+        "content/_index.en.md:5:50",
+    ),
+    (
+        "raw-html-textarea-left-open",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nText.\n\n<textarea>\n",
+        )],
+        "content/_index.en.md:7:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
