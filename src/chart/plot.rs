@@ -32,11 +32,14 @@ pub fn draw(chart: &Chart) -> (String, f64) {
     let max = values.iter().copied().fold(0.0_f64, f64::max);
     let min = values.iter().copied().fold(0.0_f64, f64::min);
     let axis = Axis::new(min, max, 4);
+    // Estimated widths err small for some fonts' digits: a fifth more room, so that no tick
+    // label leaves the drawing.
     let tick_room = axis
         .ticks
         .iter()
         .map(|t| text::width(&format_number(*t)))
         .fold(0.0, f64::max)
+        * 1.2
         + 8.0;
     let left = tick_room;
     let plot_width = WIDTH - left - 2.0;
