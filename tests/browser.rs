@@ -1,6 +1,6 @@
 //! The browser suite (tests/browser/*.test.mjs: search, theme, accessibility, Lighthouse) run by
 //! `cargo test`, so that one command runs every test. It builds the real report, a starter site
-//! of `nenpo init` (ja, en, zh-Hans) and the editions fixture first, each into its own folder, and points the suite at
+//! of `nenpo init` (ja, en, zh-Hans), the editions fixture and the chart fixture first, each into its own folder, and points the suite at
 //! them; the suite opens them from file:// in headless Chromium.
 //!
 //! What the suite needs is set up here when it is missing: the npm packages (`npm ci`), and the
@@ -111,12 +111,26 @@ fn browser_suite_passes_on_the_built_report() {
         "the editions fixture does not build:\n{}",
         String::from_utf8_lossy(&build.stderr)
     );
+    let charts = repo.join("target/browser-charts-site");
+    let build = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["build", "--root"])
+        .arg(repo.join("tests/fixtures/charts"))
+        .arg("--output")
+        .arg(&charts)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "the chart fixture does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let out = Command::new("node")
         .arg("--test")
         .current_dir(&browser)
         .env("SITE_DIR", &site)
         .env("STARTER_DIR", &starter)
         .env("EDITIONS_DIR", &editions)
+        .env("CHARTS_DIR", &charts)
         .env("STARTER_SRC", repo.join("target/browser-starter"))
         .env("NENPO_BIN", env!("CARGO_BIN_EXE_nenpo"))
         .env("SCREENSHOTS_DIR", repo.join("target/screenshots"))

@@ -9,7 +9,7 @@ use super::text::{self, FONT, LINE};
 use super::{format_number, Chart, WIDTH};
 use crate::parse::markdown::escape_attr as esc;
 
-/// Room beyond the longest bar for its value.
+/// Room beyond the longest bar for its value, at the least.
 const VALUE_ROOM: f64 = 56.0;
 const BAR: f64 = 20.0;
 const BAR_GAP: f64 = 4.0;

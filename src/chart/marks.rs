@@ -119,7 +119,7 @@ pub fn legend(id: &str, names: &[String], swatch: Swatch, top: f64) -> (String, 
     for (s, name) in names.iter().enumerate() {
         let lines = text::wrap(name, WIDTH - swatch_width - 6.0);
         let w =
-            swatch_width + 6.0 + lines.iter().map(|l| text::width(l)).fold(0.0, f64::max) + 18.0;
+            swatch_width + 6.0 + lines.iter().map(|l| text::width(l)).fold(0.0, f64::max) + 28.0;
         if x > 0.0 && x + w > WIDTH {
             x = 0.0;
             y += LINE + 6.0;

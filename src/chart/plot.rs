@@ -32,11 +32,14 @@ pub fn draw(chart: &Chart) -> (String, f64) {
     let max = values.iter().copied().fold(0.0_f64, f64::max);
     let min = values.iter().copied().fold(0.0_f64, f64::min);
     let axis = Axis::new(min, max, 4);
+    // Estimated widths err small for some fonts' digits: a fifth more room, so that no tick
+    // label leaves the drawing.
     let tick_room = axis
         .ticks
         .iter()
         .map(|t| text::width(&format_number(*t)))
         .fold(0.0, f64::max)
+        * 1.2
         + 8.0;
     let left = tick_room;
     let plot_width = WIDTH - left - 2.0;
@@ -66,7 +69,10 @@ pub fn draw(chart: &Chart) -> (String, f64) {
     }
     let centre = |r: usize| left + slot * (r as f64 + 0.5);
     if line {
-        let single = chart.series.len() == 1;
+        let single = chart.series.len() == 1
+            && values
+                .iter()
+                .all(|v| text::width(&format_number(*v)) <= slot);
         for (s, series) in chart.series.iter().enumerate() {
             let points: Vec<(f64, f64)> = series
                 .values
@@ -79,7 +85,7 @@ pub fn draw(chart: &Chart) -> (String, f64) {
                 body.push_str(&marks::marker(s, *x, *py));
                 let v = series.values[r];
                 // One line's values fit over its points; several lines' would collide.
-                if single && text::width(&format_number(v)) <= slot {
+                if single {
                     body.push_str(&value(
                         *x,
                         if v < 0.0 { py + 8.0 + FONT } else { py - 9.0 },
@@ -95,6 +101,11 @@ pub fn draw(chart: &Chart) -> (String, f64) {
         } else {
             group / chart.series.len() as f64
         };
+        // Values over the columns when every one fits its column (some but not others would
+        // read as if the others had none); the axis and the table give them otherwise.
+        let fits = values
+            .iter()
+            .all(|v| text::width(&format_number(*v)) <= if stacked { slot } else { width + 4.0 });
         for r in 0..chart.labels.len() {
             let x0 = centre(r) - group / 2.0;
             let mut base = 0.0;
@@ -112,7 +123,7 @@ pub fn draw(chart: &Chart) -> (String, f64) {
                     "<rect {} x=\"{x:.1}\" y=\"{y_top:.1}\" width=\"{width:.1}\" height=\"{h:.1}\"/>",
                     marks::fill(id, s)
                 ));
-                if !stacked && text::width(&format_number(v)) <= width + 4.0 {
+                if !stacked && fits {
                     let at = if v < 0.0 {
                         y_bottom + FONT + 2.0
                     } else {
@@ -121,7 +132,7 @@ pub fn draw(chart: &Chart) -> (String, f64) {
                     body.push_str(&value(x + width / 2.0, at, v));
                 }
             }
-            if stacked && text::width(&format_number(base)) <= slot {
+            if stacked && fits {
                 body.push_str(&value(centre(r), y(base) - 5.0, base));
             }
         }
@@ -135,7 +146,7 @@ pub fn draw(chart: &Chart) -> (String, f64) {
     let below = y(axis.lo) + 8.0;
     let mut bottom = below;
     for (r, label) in chart.labels.iter().enumerate() {
-        let lines = text::wrap(label, slot - 4.0);
+        let lines = text::wrap(label, slot - 8.0);
         for (i, l) in lines.iter().enumerate() {
             body.push_str(&format!(
                 "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
