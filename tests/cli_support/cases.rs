@@ -401,6 +401,14 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.en.md:9:1",
     ),
+    (
+        "yaml-front-matter",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"---\ntitle: Approvals\nweight: 10\ntags: [drugs, approvals]\n---\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:1:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
