@@ -12,6 +12,7 @@ pub mod error;
 pub mod fs;
 pub mod image;
 pub mod incremental;
+pub mod links;
 pub mod load;
 pub mod outputs;
 pub mod parse;

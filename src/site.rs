@@ -448,6 +448,7 @@ pub fn build_reusing(
             .or_default()
             .insert(key.clone(), url_of(lang, key));
     }
+    let link_table = crate::links::LinkTable::new(&urls, &sources.assets, &languages);
     let edition_names: Vec<Option<String>> = match editions {
         Some(e) => e.names.iter().cloned().map(Some).collect(),
         None => vec![None],
@@ -527,7 +528,15 @@ pub fn build_reusing(
             let image = |src: &str, alt: &str| images.img_html(&page_dir, &root, src, alt);
             let body = &page.text[page.body_offset..];
             let abbreviations = &abbreviations[&(page.lang.clone(), page.edition.clone())];
-            let mut rendered = markdown::render(body, &resolve, &image, abbreviations, raw_html);
+            let from = crate::links::From {
+                key: &page.key,
+                lang: &page.lang,
+                url: &page.url,
+                dir: &page_dir,
+            };
+            let links = |dest: &str| link_table.resolve(&from, dest);
+            let mut rendered =
+                markdown::render_linked(body, &resolve, &links, &image, abbreviations, raw_html);
             for link in &mut rendered.links {
                 let own = own(&link.key);
                 if urls.get(&lang).is_some_and(|u| u.contains_key(&own)) {
