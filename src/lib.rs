@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod config;
 pub mod error;
+pub mod external;
 pub mod fs;
 pub mod image;
 pub mod incremental;
@@ -181,6 +182,15 @@ pub fn build_keeping(
     let kept_sources = memory.is_some().then(|| sources.clone());
     let site = site::build(config, sources, &images, &options.strict, &mut diags);
     timings.lap("parse");
+    if options.strict.external_links {
+        let links: Vec<external::ExternalLink> = site
+            .pages
+            .iter()
+            .flat_map(|p| p.external.iter().cloned())
+            .collect();
+        diags.extend(external::check(&links, &options.root));
+        timings.lap("external");
+    }
 
     // The templates (with the print pages, each what its language's PDF is printed from) and
     // the search index only read the model: they are made side by side (the index only from a

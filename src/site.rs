@@ -46,6 +46,8 @@ pub struct Page {
     pub toc: Vec<Heading>,
     pub ids: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Links out of the site (`http(s)://`), kept only for `check --external`.
+    pub external: Vec<crate::external::ExternalLink>,
 }
 
 impl Page {
@@ -63,6 +65,8 @@ pub struct Strictness {
     /// `--strict` (or `[build] strict = true`): every warning is an error, for CI. Wins over
     /// `allow_missing_translations`, whose warnings it turns back into errors.
     pub warnings_are_errors: bool,
+    /// `check --external`: keep the links out of the site, to ask the web about them.
+    pub external_links: bool,
 }
 
 #[derive(Debug)]
@@ -397,6 +401,7 @@ pub fn build_reusing(
             toc: Vec::new(),
             ids: HashSet::new(),
             links: Vec::new(),
+            external: Vec::new(),
         });
     }
 
@@ -548,6 +553,18 @@ pub fn build_reusing(
             page.toc = rendered.toc;
             page.ids = rendered.ids;
             page.links = rendered.links;
+            if strict.external_links {
+                page.external = rendered
+                    .external
+                    .into_iter()
+                    .map(|(url, span)| crate::external::ExternalLink {
+                        url,
+                        file: page.file.clone(),
+                        text: page.text.clone(),
+                        span: page.body_offset + span.start..page.body_offset + span.end,
+                    })
+                    .collect();
+            }
             let offset = page.body_offset;
             let problems = rendered
                 .problems
