@@ -9,9 +9,11 @@
 pub mod chart;
 pub mod config;
 pub mod error;
+pub mod external;
 pub mod fs;
 pub mod image;
 pub mod incremental;
+pub mod links;
 pub mod load;
 pub mod outputs;
 pub mod parse;
@@ -191,6 +193,15 @@ pub fn build_keeping(
     let mut site = site::build(config, sources, &images, &options.strict, &mut diags);
     site.outdated = outdated;
     timings.lap("parse");
+    if options.strict.external_links {
+        let links: Vec<external::ExternalLink> = site
+            .pages
+            .iter()
+            .flat_map(|p| p.external.iter().cloned())
+            .collect();
+        diags.extend(external::check(&links, &options.root));
+        timings.lap("external");
+    }
 
     // The templates (with the print pages, each what its language's PDF is printed from) and
     // the search index only read the model: they are made side by side (the index only from a

@@ -61,6 +61,11 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// Also ask the web about every link out of the site (http, https): HEAD, then GET, a
+        /// few at a time; answers are kept a day in .nenpo-cache/external-links. Never part of
+        /// `build`, which makes no network request.
+        #[arg(long)]
+        external: bool,
     },
     /// Preview the site on http://127.0.0.1:PORT/, rebuilt and reloaded on every change.
     ///
@@ -230,6 +235,7 @@ impl Common {
         options.strict = Strictness {
             allow_missing_translations: self.allow_missing_translations,
             warnings_are_errors: self.strict,
+            external_links: false,
         };
         options
     }
@@ -281,9 +287,10 @@ fn main() -> ExitCode {
             options.pdf = nenpo::pdf::Mode::Make;
             run(&options, target.timings, Some(&output))
         }
-        Command::Check { common } => {
+        Command::Check { common, external } => {
             let mut options = common.options();
             options.output = None;
+            options.strict.external_links = external;
             run(&options, false, None)
         }
         Command::Serve {

@@ -46,6 +46,8 @@ pub struct Page {
     pub toc: Vec<Heading>,
     pub ids: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Links out of the site (`http(s)://`), kept only for `check --external`.
+    pub external: Vec<crate::external::ExternalLink>,
 }
 
 impl Page {
@@ -63,6 +65,8 @@ pub struct Strictness {
     /// `--strict` (or `[build] strict = true`): every warning is an error, for CI. Wins over
     /// `allow_missing_translations`, whose warnings it turns back into errors.
     pub warnings_are_errors: bool,
+    /// `check --external`: keep the links out of the site, to ask the web about them.
+    pub external_links: bool,
 }
 
 #[derive(Debug)]
@@ -400,6 +404,7 @@ pub fn build_reusing(
             toc: Vec::new(),
             ids: HashSet::new(),
             links: Vec::new(),
+            external: Vec::new(),
         });
     }
 
@@ -451,6 +456,7 @@ pub fn build_reusing(
             .or_default()
             .insert(key.clone(), url_of(lang, key));
     }
+    let link_table = crate::links::LinkTable::new(&urls, &sources.assets, &languages);
     let edition_names: Vec<Option<String>> = match editions {
         Some(e) => e.names.iter().cloned().map(Some).collect(),
         None => vec![None],
@@ -530,7 +536,15 @@ pub fn build_reusing(
             let image = |src: &str, alt: &str| images.img_html(&page_dir, &root, src, alt);
             let body = &page.text[page.body_offset..];
             let abbreviations = &abbreviations[&(page.lang.clone(), page.edition.clone())];
-            let mut rendered = markdown::render(body, &resolve, &image, abbreviations, raw_html);
+            let from = crate::links::From {
+                key: &page.key,
+                lang: &page.lang,
+                url: &page.url,
+                dir: &page_dir,
+            };
+            let links = |dest: &str| link_table.resolve(&from, dest);
+            let mut rendered =
+                markdown::render_linked(body, &resolve, &links, &image, abbreviations, raw_html);
             for link in &mut rendered.links {
                 let own = own(&link.key);
                 if urls.get(&lang).is_some_and(|u| u.contains_key(&own)) {
@@ -542,6 +556,18 @@ pub fn build_reusing(
             page.toc = rendered.toc;
             page.ids = rendered.ids;
             page.links = rendered.links;
+            if strict.external_links {
+                page.external = rendered
+                    .external
+                    .into_iter()
+                    .map(|(url, span)| crate::external::ExternalLink {
+                        url,
+                        file: page.file.clone(),
+                        text: page.text.clone(),
+                        span: page.body_offset + span.start..page.body_offset + span.end,
+                    })
+                    .collect();
+            }
             let offset = page.body_offset;
             let problems = rendered
                 .problems

@@ -1,5 +1,7 @@
-//! Content assets other than images (files beside a page in `content/`), copied into every
-//! language's tree. Images are written once: `images.rs`.
+//! Content files other than images (attachments beside a page in `content/`: PDF, XLSX, ZIP …),
+//! published once at their path under content/, for every language: a relative link from any
+//! language's page leads there (`crate::links`). One per language is simply two files,
+//! `statement.ja.pdf` and `statement.en.pdf`. Images are written once too: `images.rs`.
 
 use std::path::Path;
 
@@ -16,14 +18,8 @@ pub fn add(output: &mut Output, site: &Site, diags: &mut Diagnostics) {
     {
         let rel = fs::display_path(Path::new(""), &asset.rel);
         let shown = format!("content/{rel}");
-        for lang in &site.config.languages {
-            if let Err(d) = output.add(
-                format!("{lang}/{rel}"),
-                Contents::Copy(asset.path.clone()),
-                &shown,
-            ) {
-                diags.push(d);
-            }
+        if let Err(d) = output.add(rel, Contents::Copy(asset.path.clone()), &shown) {
+            diags.push(d);
         }
     }
 }

@@ -53,6 +53,9 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
             .at(text, 0..src.find('\n').unwrap_or(src.len()))
             .help("start the file with a line `+++`, then `title = \"…\"`, then another `+++` line")
     };
+    if let Some(yaml) = super::yaml_front_matter::explain(file, text) {
+        return Err(yaml);
+    }
     let first_line_end = src.find('\n').ok_or_else(missing)?;
     if src[..first_line_end].trim_end() != "+++" {
         return Err(missing());

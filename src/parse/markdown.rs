@@ -56,6 +56,8 @@ pub struct Rendered {
     /// Every `id` on the page (headings, footnotes), for anchor checks.
     pub ids: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Every `http(s)://` link, with its span in the body, for `check --external`.
+    pub external: Vec<(String, Range<usize>)>,
     pub problems: Vec<Problem>,
 }
 
@@ -76,6 +78,22 @@ type OpenHeading<'a> = (
 
 /// Resolves a content key (`projects/pharma.md`) to a URL relative to the current page.
 pub type Resolver<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Where a link that is not `@/…` leads (see [`LinkResolver`]).
+#[derive(Debug, Default)]
+pub struct LinkTarget {
+    /// The address written into the HTML.
+    pub href: String,
+    /// The page (content key) and anchor to check once every page is rendered.
+    pub page: Option<(String, Option<String>)>,
+    /// A file's kind and size, shown beside the link: `PDF, 1.2 MB`.
+    pub file: Option<String>,
+}
+
+/// Resolves a relative link (a content file `x.md`, a site address `../x/`, an attachment
+/// `statement.pdf`, an anchor `#x`) from the page being rendered, or says why it leads nowhere:
+/// (message, help). Links with a scheme (`https:`, `mailto:`) never reach it.
+pub type LinkResolver<'a> = dyn Fn(&str) -> Result<LinkTarget, (String, String)> + 'a;
 
 /// Turns an image's `src` and alt text into `<img>` mark-up (`crate::image`), or says what is
 /// wrong: (message, help).
@@ -98,12 +116,32 @@ pub fn render(
     abbreviations: &[Abbreviation],
     raw_html: bool,
 ) -> Rendered {
+    let keep = |dest: &str| {
+        Ok(LinkTarget {
+            href: dest.to_string(),
+            ..LinkTarget::default()
+        })
+    };
+    render_linked(body, resolve, &keep, images, abbreviations, raw_html)
+}
+
+/// [`render`], with every relative link resolved (and checked) by `links`.
+pub fn render_linked(
+    body: &str,
+    resolve: &Resolver,
+    links: &LinkResolver,
+    images: &ImageRenderer,
+    abbreviations: &[Abbreviation],
+    raw_html: bool,
+) -> Rendered {
     let mut out = Rendered::default();
     // The raw HTML copied from the body, by the address of its text (which stays put while the
     // event moves, see [`stable`]): (where it starts in the body, the inline tag or HTML block it
     // belongs to). Its place in the page's HTML is noted as the HTML is written.
     let mut raw: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut raw_group = 0usize;
+    // Per open link: the file size to show after it.
+    let mut link_files: Vec<Option<String>> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HeadingIds::default();
     let mut abbr_done: HashSet<usize> = HashSet::new();
@@ -243,10 +281,34 @@ pub fn render(
                 id,
             }) => {
                 in_link += 1;
+                let mut file = None;
                 let dest_url = match dest_url.strip_prefix("@/") {
                     Some(target) => resolve_link(target, span, resolve, &mut out),
-                    None => dest_url,
+                    None if is_external(&dest_url) => {
+                        if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+                            out.external.push((dest_url.to_string(), span));
+                        }
+                        dest_url
+                    }
+                    None => match links(&dest_url) {
+                        Ok(target) => {
+                            if let Some((key, anchor)) = target.page {
+                                out.links.push(InternalLink { key, anchor, span });
+                            }
+                            file = target.file;
+                            CowStr::from(target.href)
+                        }
+                        Err((message, help)) => {
+                            out.problems.push(Problem {
+                                span,
+                                message,
+                                help,
+                            });
+                            CowStr::from("#")
+                        }
+                    },
                 };
+                link_files.push(file);
                 push(
                     &mut heading,
                     &mut heading_events,
@@ -267,6 +329,17 @@ pub fn render(
                     &mut events,
                     Event::End(TagEnd::Link),
                 );
+                if let Some(file) = link_files.pop().flatten() {
+                    push(
+                        &mut heading,
+                        &mut heading_events,
+                        &mut events,
+                        Event::InlineHtml(CowStr::from(format!(
+                            " <span class=\"file-size\">({})</span>",
+                            escape_attr(&file)
+                        ))),
+                    );
+                }
             }
             Event::Start(Tag::Table(alignments)) => {
                 // Wide tables scroll inside their own box on a phone, not the page.
@@ -676,8 +749,22 @@ fn resolve_link<'a>(
     }
 }
 
+/// A link that leaves the site: a scheme (`https:`, `mailto:`, `tel:`) or `//host`.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let scheme = dest.split(':').next().unwrap_or("");
+    dest.contains(':')
+        && !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// `a/../b/./c.md` → `b/c.md`; `None` when the path climbs above its start.
-fn lexically_normal(path: &str) -> Option<String> {
+pub fn lexically_normal(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

@@ -5,3 +5,4 @@ pub mod markdown;
 pub mod raw_html;
 pub mod record;
 pub mod svg;
+pub mod yaml_front_matter;

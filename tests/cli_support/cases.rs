@@ -528,6 +528,44 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/_index.en.md:7:1",
     ),
+    (
+        "yaml-front-matter",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"---\ntitle: Approvals\nweight: 10\ntags: [drugs, approvals]\n---\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:1:1",
+    ),
+    (
+        "relative-link-to-no-page",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](reports/aprovals.md).\n")],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "site-address-to-no-page",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](approvals/).\n")],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "relative-link-to-a-missing-anchor",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](reports/approvals.md#aproval).\n")],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "anchor-missing-on-the-same-page",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [below](#summary).\n")],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "missing-attachment",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nThe [statement](statement.pdf).\n")],
+        "content/_index.en.md:5:5",
+    ),
+    (
+        "link-from-the-server-root",
+        &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](/en/reports/approvals/).\n")],
+        "content/_index.en.md:5:5",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
