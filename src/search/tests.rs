@@ -214,6 +214,8 @@ const FIXTURE_STRINGS: &[&str] = &[
     "ーー",
     "ぁぃぅぇぉっゃゅょゎゕゖ",
     "ヵヶヽヾ",
+    "岩﨑PD 髙橋 渡邊 𠮷野 醫療機器開發 藥劑耐性 腦梗塞",
+    "唾液線癌 神経芽種",
 ];
 
 fn piped(lang: &str, flavour: Flavour, text: &str) -> Vec<String> {
@@ -225,8 +227,17 @@ fn piped(lang: &str, flavour: Flavour, text: &str) -> Vec<String> {
 }
 
 fn fixture_json() -> String {
+    // Every old or variant kanji form, in a run of its own and between standard ones.
+    let variants: String = super::tokenize::kanji_variant_pairs()
+        .map(|(from, _)| from)
+        .collect();
+    let between: String = super::tokenize::kanji_variant_pairs()
+        .map(|(from, _)| format!("医{from}療"))
+        .collect();
     let cases: Vec<Value> = FIXTURE_STRINGS
         .iter()
+        .copied()
+        .chain([variants.as_str(), between.as_str()])
         .map(|s| {
             serde_json::json!({
                 "text": s,
@@ -270,6 +281,21 @@ fn token_fixture_is_up_to_date() {
         actual == expected,
         "{path} is out of date: run UPDATE_SEARCH_FIXTURE=1 cargo test --release --lib search:: and check the diff"
     );
+}
+
+/// The client's copy of the kanji variants is the tokenizer's table, pair for pair.
+#[test]
+fn the_client_folds_the_same_kanji_variants() {
+    let client = include_str!("../../themes/default/static/search.js");
+    let start = client
+        .find("var KANJI_VARIANTS = '")
+        .expect("the client's table")
+        + 22;
+    let table = &client[start..start + client[start..].find('\'').expect("its end")];
+    let pairs: String = super::tokenize::kanji_variant_pairs()
+        .flat_map(|(from, to)| [from, to])
+        .collect();
+    assert_eq!(table, pairs);
 }
 
 #[test]

@@ -10,7 +10,7 @@
   'use strict';
 
   var FORMAT = 'nenpo-search-1';
-  var TOKENIZER = 'nenpo-tokenizer-2';
+  var TOKENIZER = 'nenpo-tokenizer-3';
   /* Field boosts, in the order the build sums them (src/search/postings.rs). */
   var FIELDS = [['title', 4], ['heading', 2], ['section', 0.5], ['body', 1]];
   var MAX_RESULTS = 10;
@@ -38,11 +38,22 @@
   function isApostrophe(ch) { return ch === "'" || ch === '\u2019'; }
   function isJoiner(ch) { return SPACE.test(ch) || ch === '\u30FB' || ch === '\u00B7'; }
 
+  /* Old and variant kanji forms and their standard forms, pair by pair: src/search/data/
+   * kanji-variants.txt, where their source is named (a Rust test keeps this copy identical). */
+  var KANJI_VARIANTS = '乘乗亂乱亞亜佛仏來来倂併假仮傳伝僞偽價価儉倹兒児兩両剩剰劍剣劑剤勞労勳勲勵励勸勧區区卷巻卽即參参單単嚴厳囑嘱圈圏國国圍囲圓円圖図團団增増墮堕壓圧壘塁壞壊壤壌壯壮壹壱壽寿奧奥奬奨孃嬢學学寢寝實実寫写寬寛寶宝將将專専對対屆届屬属峽峡嶽岳巢巣帶帯廢廃廣広廳庁彈弾彌弥徑径從従徵徴德徳恆恒惠恵惡悪惱悩愼慎慘惨應応懷懐戀恋戰戦戲戯戾戻拂払拔抜拜拝挾挟插挿揭掲搖揺搜捜擇択擊撃擔担據拠擧挙擴拡攝摂收収效効敍叙敕勅數数斷断晚晩晝昼曆暦曉暁曾曽會会條条棧桟榮栄槪概樂楽樓楼樞枢樣様橫横檢検櫻桜權権歐欧歡歓步歩歷歴歸帰殘残殼殻毆殴每毎氣気涉渉淚涙淨浄淺浅渴渇溪渓溫温滯滞滿満潛潜澁渋澤沢濕湿濟済濱浜瀧滝瀨瀬灣湾燈灯燒焼營営爐炉爭争爲為犧犠狀状狹狭獨独獵猟獸獣獻献甁瓶畫画當当疊畳瘦痩癡痴發発盜盗盡尽眞真硏研碎砕祕秘禪禅禮礼稱称稻稲穗穂穩穏竊窃竝並粹粋絲糸經経綠緑緖緒緣縁縣県縱縦總総繩縄繪絵繼継續続纖繊缺欠罐缶聲声聽聴肅粛腦脳膽胆臟臓臺台與与舊旧艷艶莊荘莖茎萬万薰薫藏蔵藝芸藥薬處処虛虚號号螢蛍蟲虫蠶蚕蠻蛮衞衛裝装襃褒覺覚覽覧觀観觸触謠謡證証譯訳譽誉讀読變変讓譲豐豊豫予貳弐賣売賴頼贊賛踐践輕軽轉転辭辞遞逓遲遅邊辺郞郎鄕郷醉酔醫医釀醸釋釈錄録錢銭鍊錬鎭鎮鐵鉄鑄鋳鑛鉱關関陷陥隨随險険隱隠雙双雜雑霸覇靈霊靜静顯顕飜翻餘余騷騒驅駆驗験驛駅髓髄體体髙高髮髪鬭闘鷄鶏鹽塩麥麦麵麺黃黄黑黒默黙點点黨党齊斉齋斎齒歯齡齢龍竜﨑崎𠮷吉';
+  var STANDARD_KANJI = new Map();
+  (function () {
+    var cs = Array.from(KANJI_VARIANTS);
+    for (var i = 0; i + 1 < cs.length; i += 2) STANDARD_KANJI.set(cs[i], cs[i + 1]);
+  }());
+
   var SMALL_KANA = { 0x3041: 1, 0x3043: 1, 0x3045: 1, 0x3047: 1, 0x3049: 1, 0x3063: 1, 0x3083: 1, 0x3085: 1, 0x3087: 1, 0x308E: 1 };
-  /* Katakana -> hiragana, small kana -> large, the prolonged sound mark -> '' . */
+  /* Katakana -> hiragana, small kana -> large, the prolonged sound mark -> '', old kanji forms ->
+   * standard ones. */
   function foldKana(ch) {
     var c = ch.codePointAt(0);
     if (c === 0x30FC) return '';
+    if (c >= 0x3400) return STANDARD_KANJI.get(ch) || ch;
     if ((c >= 0x30A1 && c <= 0x30F6) || c === 0x30FD || c === 0x30FE) c -= 0x60;
     if (SMALL_KANA[c]) c += 1;
     else if (c === 0x3095) c = 0x304B;
