@@ -26,7 +26,7 @@ use super::{Files, SearchPage};
 pub const FORMAT: &str = "nenpo-search-1";
 
 /// A term shard is closed once it holds this many bytes of postings (a term is never split).
-const SHARD_BYTES: usize = 16 * 1024;
+pub(super) const SHARD_BYTES: usize = 16 * 1024;
 
 /// Warn when the meta file, which every search loads, grows beyond this.
 const META_WARNING_BYTES: usize = 256 * 1024;
@@ -42,6 +42,7 @@ pub fn write(
     pages: &[&SearchPage],
     postings: &Postings,
     aliases: &BTreeMap<String, Vec<String>>,
+    dictionary: &[String],
 ) -> Files {
     // Each term's entry, `"term":"<varints>"`, is measured first (in parallel), to cut the terms
     // into shards; then each shard's file is written in one go (in parallel), so that the
@@ -125,6 +126,13 @@ pub fn write(
         }
         push_json_str(bound, &mut meta);
     }
+    meta.push_str("],\"dictionary\":[");
+    for (i, bound) in dictionary.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        push_json_str(bound, &mut meta);
+    }
     meta.push_str("],\"aliases\":{");
     for (i, (key, targets)) in aliases.iter().enumerate() {
         if i > 0 {
@@ -201,7 +209,7 @@ pub fn fragment(prefix: &str, n: usize, page: &SearchPage, out: &mut String) -> 
 }
 
 /// `<prefix>/<name>.js`, which registers `json` under `"<prefix>/<name>"`.
-fn script(prefix: &str, name: &str, json: &str) -> (String, Vec<u8>) {
+pub(super) fn script(prefix: &str, name: &str, json: &str) -> (String, Vec<u8>) {
     script_with(prefix, name, json.len(), |js| js.push_str(json))
 }
 

@@ -5,6 +5,8 @@
 //! - [`pipeline`]: what each language does to its tokens (English: stop words, spelling
 //!   variants, stemming);
 //! - [`postings`]: which pages hold each term, and how strongly;
+//! - [`dictionary`]: the site's bilingual texts, so that a query in another language's words also
+//!   searches for their counterpart;
 //! - [`format`]: the sharded index of self-registering scripts the theme's client loads from
 //!   `file://` (documented in `docs/search-format.md`);
 //! - [`elasticlunr`]: on request (`[search] format = "elasticlunr"`), a standard elasticlunr
@@ -13,6 +15,7 @@
 //! [`build_index`] takes any list of pages and an output prefix, so one site can have several
 //! indexes (per language, per edition).
 
+pub mod dictionary;
 pub mod elasticlunr;
 pub mod format;
 pub mod pipeline;
@@ -96,9 +99,14 @@ fn build_some(
         .map(|&(lang, edition)| {
             let pages = pages_of(site, lang, edition);
             let aliases = aliases_of(site, lang, edition);
+            let pairs = dictionary::pairs_of(site, lang, edition);
             let prefix = index_prefix(lang, edition);
             let format = site.config.search.format;
-            let built = index_files(lang, &pages, &aliases, &prefix, format, with_fragments);
+            let lexicon = Lexicon {
+                aliases: &aliases,
+                pairs: &pairs,
+            };
+            let built = index_files(lang, &pages, lexicon, &prefix, format, with_fragments);
             (prefix, built)
         })
         .collect();
@@ -159,6 +167,8 @@ pub fn inputs_hash(site: &Site, lang: &str, edition: Option<&str>) -> u64 {
                 .hash(&mut h);
         }
     }
+    // The dictionary comes from every record and the titles of the pages' twins.
+    dictionary::pairs_of(site, lang, edition).hash(&mut h);
     (site.config.search.format == SearchFormat::Elasticlunr).hash(&mut h);
     h.finish()
 }
@@ -172,7 +182,18 @@ pub fn build_index(
     prefix: &str,
     requested: SearchFormat,
 ) -> Result<Files, String> {
-    index_files(lang, pages, aliases, prefix, requested, true).map(|(files, _)| files)
+    let lexicon = Lexicon {
+        aliases,
+        pairs: &[],
+    };
+    index_files(lang, pages, lexicon, prefix, requested, true).map(|(files, _)| files)
+}
+
+/// What an index knows of other names: the glossary's aliases and the cross-language dictionary.
+#[derive(Clone, Copy)]
+struct Lexicon<'a> {
+    aliases: &'a BTreeMap<String, Vec<String>>,
+    pairs: &'a [dictionary::Pair],
 }
 
 /// An index's files and its number of pages.
@@ -182,14 +203,23 @@ type Built = (Files, usize);
 fn index_files(
     lang: &str,
     pages: &[SearchPage],
-    aliases: &BTreeMap<String, Vec<String>>,
+    lexicon: Lexicon,
     prefix: &str,
     requested: SearchFormat,
     with_fragments: bool,
 ) -> Result<Built, String> {
     let order = in_url_order(lang, pages)?;
     let postings = postings::build(lang, &order);
-    let mut files = format::write(lang, prefix, &order, &postings, aliases);
+    let (mut files, dictionary) =
+        dictionary::write(lang, prefix, lexicon.pairs, &order, format::SHARD_BYTES);
+    files.extend(format::write(
+        lang,
+        prefix,
+        &order,
+        &postings,
+        lexicon.aliases,
+        &dictionary,
+    ));
     if with_fragments {
         files.extend(format::fragments(prefix, &order));
     }

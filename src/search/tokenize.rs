@@ -110,6 +110,29 @@ pub fn tokenize_packed(text: &str, mut emit: impl FnMut(&str, Option<u64>)) {
     }
 }
 
+/// The units of `text` a reader would type: each CJK run whole (folded as in [`tokenize`]) and
+/// each word, in order, with whether it is a run. The cross-language dictionary is keyed by them.
+pub fn runs_and_words(text: &str, mut emit: impl FnMut(&str, bool)) {
+    let folded = fold(text);
+    let s: &str = &folded;
+    let mut run = String::new();
+    let mut token = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let c = char_at(s, i);
+        if is_cjk(c) {
+            i = cjk_run(s, i, &mut run, &mut |_, _| {});
+            if !run.is_empty() {
+                emit(&run, true);
+            }
+        } else if c.is_alphanumeric() {
+            i = word(s, i, &mut token, &mut |w, _| emit(w, false));
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
 /// The character at byte `i` of `s` (a character boundary before its end).
 fn char_at(s: &str, i: usize) -> char {
     s[i..].chars().next().expect("a character")
@@ -458,6 +481,25 @@ mod tests {
             assert_eq!(standard_kanji(to), to, "{to}");
             assert!(is_cjk(from) && is_cjk(to), "{from} {to}");
         }
+    }
+
+    #[test]
+    fn runs_and_words_are_what_a_reader_types() {
+        let mut units = Vec::new();
+        runs_and_words(
+            "リツキシマブ（Rituxan®）は 渡邊 AMED's 薬",
+            |u, run| units.push((u.to_string(), run)),
+        );
+        let expected = [
+            ("りつきしまぶ", true),
+            ("rituxan", false),
+            ("は渡辺", true),
+            ("ameds", false),
+            ("薬", true),
+        ];
+        let expected: Vec<(String, bool)> =
+            expected.iter().map(|(u, r)| (u.to_string(), *r)).collect();
+        assert_eq!(units, expected);
     }
 
     #[test]

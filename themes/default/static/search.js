@@ -725,7 +725,8 @@
       list.sort(byRank);
       var terms = [];
       per.forEach(function (r) { terms.push.apply(terms, r.terms); });
-      return { total: list.length, partial: !complete && list.length > 0, ranked: list, units: units, terms: terms };
+      var missing = units.filter(function (u, i) { return !per[i].scores.size; });
+      return { total: list.length, partial: !complete && list.length > 0, ranked: list, units: units, terms: terms, missing: missing };
     });
   }
 
@@ -767,6 +768,56 @@
     }).filter(function (t) { return t !== null; }).join(' ');
   }
 
+  /* The runs of what the site's bilingual texts say the query's words are in the index's language
+   * (docs/search-format.md, the dictionary): for the units no page holds, the dictionary's entries
+   * that most of them share; a text is searched for in their stead, with the query's other units;
+   * a page (the twin of a page whose title has them) is a result when no unit was found at all. */
+  function counterparts(index, query, q) {
+    var bounds = index.metaData.dictionary || [];
+    if (!bounds.length || !q.missing || !q.missing.length) return Promise.resolve([]);
+    return Promise.all(q.missing.map(function (u) {
+      return index.file('d/' + shardIn(bounds, u.text)).then(function (shard) {
+        return Object.prototype.hasOwnProperty.call(shard, u.text) ? shard[u.text] : [];
+      });
+    })).then(function (lists) {
+      var counts = new Map(), best = 0;
+      lists.forEach(function (entries) {
+        entries.forEach(function (e) {
+          var c = (counts.get(e) || 0) + 1;
+          counts.set(e, c);
+          if (c > best) best = c;
+        });
+      });
+      if (!best) return [];
+      var texts = [], pages = [];
+      counts.forEach(function (c, e) { if (c === best) (typeof e === 'number' ? pages : texts).push(e); });
+      texts.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+      var rest = q.units.filter(function (u) { return q.missing.indexOf(u) < 0; })
+        .map(function (u) { return u.source; }).join(' ');
+      var runs = texts.slice(0, 3).map(function (t) { return rank(index, rest ? rest + ' ' + t : t); });
+      if (!rest && pages.length) {
+        var whole = best === q.missing.length;
+        runs.push(Promise.resolve({
+          total: pages.length, partial: !whole, units: [], terms: [], empty: false,
+          ranked: pages.slice(0, MAX_RESULTS).map(function (page) {
+            return { page: page, score: 1, complete: whole, cover: best / q.missing.length };
+          })
+        }));
+      }
+      return Promise.all(runs);
+    });
+  }
+
+  /* The shard of sorted keys (first keys `bounds`) that holds `key`. */
+  function shardIn(bounds, key) {
+    var lo = 0, hi = bounds.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (bounds[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /* Searches `index` for `query`: the ranked pages with, for those shown, their fragment, the
    * best chunk (heading) and the phrase bonus applied. */
   function search(index, query, aliasMap) {
@@ -788,6 +839,8 @@
         });
       }
       return Promise.all(queries.map(function (q) { return rank(index, q); }));
+    }).then(function (runs) {
+      return counterparts(index, query, runs[0]).then(function (more) { return runs.concat(more); });
     }).then(function (runs) {
       var q = runs[0];
       // An alias's pages join the query's own, with what they match highlighted too.
