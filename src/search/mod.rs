@@ -113,7 +113,7 @@ fn build_some(
     let mut index = Index::default();
     for (prefix, result) in results {
         match result {
-            Ok((mut built, pages)) => {
+            Ok((mut built, bundles)) => {
                 for warning in format::size_warnings(&built) {
                     diags.push(Diagnostic::warning(format!("{prefix}/"), warning));
                 }
@@ -121,7 +121,7 @@ fn build_some(
                 if !with_fragments {
                     index
                         .fragments
-                        .extend((0..pages).map(|n| format::fragment_path(&prefix, n)));
+                        .extend((0..bundles).map(|n| format::fragment_path(&prefix, n)));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(format!("{prefix}/"), e)),
@@ -130,8 +130,8 @@ fn build_some(
     index
 }
 
-/// Makes the fragment of every page of every index [`build`] made, in parallel, and hands each
-/// to `write` with its path as soon as it is made (one buffer per thread; none is held).
+/// Makes every fragment bundle of every index [`build`] made, in parallel, and hands each to
+/// `write` with its path as soon as it is made (one buffer per thread; none is held).
 pub fn write_fragments(site: &Site, write: impl Fn(&str, &[u8]) + Sync) {
     for (lang, edition) in index_sets(site) {
         let pages = pages_of(site, lang, edition);
@@ -141,10 +141,10 @@ pub fn write_fragments(site: &Site, write: impl Fn(&str, &[u8]) + Sync) {
         };
         let prefix = index_prefix(lang, edition);
         order
-            .par_iter()
+            .par_chunks(format::bundle_size(&order))
             .enumerate()
-            .for_each_init(String::new, |buffer, (n, page)| {
-                let path = format::fragment(&prefix, n, page, buffer);
+            .for_each_init(String::new, |buffer, (n, bundle)| {
+                let path = format::fragment_bundle(&prefix, n, bundle, buffer);
                 write(&path, buffer.as_bytes());
             });
     }
@@ -196,7 +196,7 @@ struct Lexicon<'a> {
     pairs: &'a [dictionary::Pair],
 }
 
-/// An index's files and its number of pages.
+/// An index's files and its number of fragment bundles.
 type Built = (Files, usize);
 
 /// [`build_index`], with or without the fragments.
@@ -220,8 +220,9 @@ fn index_files(
         lexicon.aliases,
         &dictionary,
     ));
+    let bundle = format::bundle_size(&order);
     if with_fragments {
-        files.extend(format::fragments(prefix, &order));
+        files.extend(format::fragments(prefix, &order, bundle));
     }
     if requested == SearchFormat::Elasticlunr {
         files.push((
@@ -229,7 +230,7 @@ fn index_files(
             elasticlunr::build(lang, &order).into_bytes(),
         ));
     }
-    Ok((files, order.len()))
+    Ok((files, order.len().div_ceil(bundle)))
 }
 
 /// The pages in the order an index numbers them (by URL); an error for an invalid language code

@@ -9,7 +9,7 @@
 }(function () {
   'use strict';
 
-  var FORMAT = 'nenpo-search-1';
+  var FORMAT = 'nenpo-search-2';
   var TOKENIZER = 'nenpo-tokenizer-3';
   /* Field boosts, in the order the build sums them (src/search/postings.rs). */
   var FIELDS = [['title', 4], ['heading', 2], ['section', 0.5], ['body', 1]];
@@ -400,7 +400,11 @@
     return hit;
   };
 
-  Index.prototype.fragment = function (page) { return this.file('f/' + page); };
+  /* Page `page`'s fragment, from the bundle of `meta.bundle` consecutive pages that holds it. */
+  Index.prototype.fragment = function (page) {
+    var size = this.metaData.bundle || 1;
+    return this.file('f/' + Math.floor(page / size)).then(function (bundle) { return bundle[page % size]; });
+  };
 
   // ---- queries ----
 
