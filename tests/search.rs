@@ -44,8 +44,17 @@ fn registered(dir: &Path, key: &str) -> Value {
 /// The fragment of the page whose URL is `url`.
 fn fragment(dir: &Path, lang: &str, url: &str) -> Value {
     let meta = registered(dir, &format!("search/{lang}/meta"));
-    (0..meta["pages"].as_u64().unwrap())
-        .map(|n| registered(dir, &format!("search/{lang}/f/{n}")))
+    let bundles = meta["pages"]
+        .as_u64()
+        .unwrap()
+        .div_ceil(meta["bundle"].as_u64().unwrap());
+    (0..bundles)
+        .flat_map(|n| {
+            registered(dir, &format!("search/{lang}/f/{n}"))
+                .as_array()
+                .unwrap()
+                .clone()
+        })
         .find(|f| f["url"] == url)
         .unwrap_or_else(|| panic!("no fragment for {url}"))
 }

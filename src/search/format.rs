@@ -7,8 +7,9 @@
 //!   every term shard, and the glossary's aliases;
 //! - `t/<n>.js`: term shards, consecutive ranges of the sorted terms, each term with its postings
 //!   encoded as base-64 varints (page gaps and weights);
-//! - `f/<n>.js`: one fragment per page: URL, title, section and its text section by section, for
-//!   the snippets of the results shown.
+//! - `f/<n>.js`: the fragments of consecutive pages, bundled: each page's URL, title, section and
+//!   its text section by section, for the snippets of the results shown;
+//! - `d/<n>.js`: the cross-language dictionary (written by [`super::dictionary`]).
 //!
 //! Each file calls `nenpoSearch("<prefix>/<name>", <JSON>)`. Output is byte-identical for the same
 //! input: pages are numbered in URL order and terms are sorted.
@@ -23,10 +24,21 @@ use super::tokenize::TOKENIZER;
 use super::{Files, SearchPage};
 
 /// Version of this format; the client refuses an index of another.
-pub const FORMAT: &str = "nenpo-search-1";
+pub const FORMAT: &str = "nenpo-search-2";
 
-/// A term shard is closed once it holds this many bytes of postings (a term is never split).
-const SHARD_BYTES: usize = 16 * 1024;
+/// A term shard is closed once it holds this many bytes of postings (a term is never split), or
+/// a [`SHARDS`]th of the index's postings when that is more: a query loads one per word (a few
+/// for the word being typed), and a big site is not thousands of files.
+pub(super) const SHARD_BYTES: usize = 16 * 1024;
+const SHARDS: usize = 256;
+
+/// Pages' fragments are bundled, consecutive pages in one file, so that a big site has not one
+/// file per page (every static host uploads them one by one). A bundle aims at this many bytes,
+/// or at a thousandth of all the fragments when that is more (at most [`MAX_BUNDLE`] pages): a
+/// result loads its page's bundle, and the ten results shown load up to ten.
+const BUNDLE_BYTES: usize = 4 * 1024;
+const BUNDLES: usize = 1000;
+const MAX_BUNDLE: usize = 64;
 
 /// Warn when the meta file, which every search loads, grows beyond this.
 const META_WARNING_BYTES: usize = 256 * 1024;
@@ -42,6 +54,7 @@ pub fn write(
     pages: &[&SearchPage],
     postings: &Postings,
     aliases: &BTreeMap<String, Vec<String>>,
+    dictionary: &[String],
 ) -> Files {
     // Each term's entry, `"term":"<varints>"`, is measured first (in parallel), to cut the terms
     // into shards; then each shard's file is written in one go (in parallel), so that the
@@ -61,7 +74,8 @@ pub fn write(
             json_str_len(&term.text) + 3 + varints
         })
         .collect();
-    // Consecutive ranges of terms: a shard is closed once it holds SHARD_BYTES.
+    // Consecutive ranges of terms: a shard is closed once it holds shard_bytes.
+    let shard_bytes = SHARD_BYTES.max(lengths.iter().sum::<usize>() / SHARDS);
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut shard_len = 0;
     for (i, &len) in lengths.iter().enumerate() {
@@ -70,7 +84,7 @@ pub fn write(
         }
         shard_len += 1 + len; // `{` or `,`, then the entry
         ranges.last_mut().expect("a shard is open").end = i + 1;
-        if shard_len >= SHARD_BYTES {
+        if shard_len >= shard_bytes {
             shard_len = 0;
         }
     }
@@ -118,8 +132,19 @@ pub fn write(
         }
         push_json_str(&f.name(), &mut meta);
     }
-    meta.push_str(&format!("],\"pages\":{},\"shards\":[", pages.len()));
+    meta.push_str(&format!(
+        "],\"pages\":{},\"bundle\":{},\"shards\":[",
+        pages.len(),
+        bundle_size(pages)
+    ));
     for (i, bound) in bounds.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        push_json_str(bound, &mut meta);
+    }
+    meta.push_str("],\"dictionary\":[");
+    for (i, bound) in dictionary.iter().enumerate() {
         if i > 0 {
             meta.push(',');
         }
@@ -145,39 +170,69 @@ pub fn write(
     files
 }
 
-/// The fragment of every page (page `n` is `pages[n]`).
-pub fn fragments(prefix: &str, pages: &[&SearchPage]) -> Files {
-    pages
-        .par_iter()
-        .enumerate()
-        .map(|(n, page)| {
-            let mut js = String::new();
-            let path = fragment(prefix, n, page, &mut js);
-            (path, js.into_bytes())
-        })
-        .collect()
+/// How many pages each fragment bundle of an index holds (see [`BUNDLE_BYTES`]): from the
+/// size of the pages' text, so the same pages always give the same bundles.
+pub fn bundle_size(pages: &[&SearchPage]) -> usize {
+    if pages.is_empty() {
+        return 1;
+    }
+    let total: usize = pages.iter().map(|p| fragment_len(p)).sum();
+    let target = BUNDLE_BYTES.max(total / BUNDLES);
+    let average = (total / pages.len()).max(1);
+    ((target + average / 2) / average).clamp(1, MAX_BUNDLE)
 }
 
-/// Where the fragment of page `n` goes: `<prefix>/f/<n>.js`.
-pub fn fragment_path(prefix: &str, n: usize) -> String {
-    format!("{prefix}/f/{n}.js")
-}
-
-/// Page `n`'s fragment, a script registering
-/// `{"url","title","section","chunks":[[id, heading, body], …]}` (`id` `""` for the top of the
-/// page), made in `out` (emptied first); returns its path.
-pub fn fragment(prefix: &str, n: usize, page: &SearchPage, out: &mut String) -> String {
+/// About how many bytes a page's fragment takes.
+fn fragment_len(page: &SearchPage) -> usize {
     let text: usize = page
         .sections
         .iter()
         .map(|s| s.heading.len() + s.body.len() + 16)
         .sum();
+    text + page.url.len() + page.title.len() + page.section.len() + 48
+}
+
+/// Every fragment bundle of an index (page `n` is `pages[n]`), of `size` pages each.
+pub fn fragments(prefix: &str, pages: &[&SearchPage], size: usize) -> Files {
+    pages
+        .par_chunks(size)
+        .enumerate()
+        .map(|(n, bundle)| {
+            let mut js = String::new();
+            let path = fragment_bundle(prefix, n, bundle, &mut js);
+            (path, js.into_bytes())
+        })
+        .collect()
+}
+
+/// Where fragment bundle `n` goes: `<prefix>/f/<n>.js`.
+pub fn fragment_path(prefix: &str, n: usize) -> String {
+    format!("{prefix}/f/{n}.js")
+}
+
+/// Fragment bundle `n`, a script registering an array of the fragments of `pages` (its pages,
+/// in order), each `{"url","title","section","chunks":[[id, heading, body], …]}` (`id` `""` for
+/// the top of the page), made in `out` (emptied first); returns its path.
+pub fn fragment_bundle(prefix: &str, n: usize, pages: &[&SearchPage], out: &mut String) -> String {
     let key = format!("{prefix}/f/{n}");
     out.clear();
-    out.reserve(text + page.url.len() + page.title.len() + page.section.len() + key.len() + 80);
+    out.reserve(pages.iter().map(|p| fragment_len(p)).sum::<usize>() + key.len() + 20);
     out.push_str("nenpoSearch(");
     push_json_str(&key, out);
-    out.push_str(",{\"url\":");
+    out.push_str(",[");
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_fragment(page, out);
+    }
+    out.push_str("]);\n");
+    key + ".js"
+}
+
+/// One page's fragment, as JSON.
+fn push_fragment(page: &SearchPage, out: &mut String) {
+    out.push_str("{\"url\":");
     push_json_str(page.url, out);
     out.push_str(",\"title\":");
     push_json_str(page.title, out);
@@ -196,12 +251,11 @@ pub fn fragment(prefix: &str, n: usize, page: &SearchPage, out: &mut String) -> 
         push_json_str(&s.body, out);
         out.push(']');
     }
-    out.push_str("]});\n");
-    key + ".js"
+    out.push_str("]}");
 }
 
 /// `<prefix>/<name>.js`, which registers `json` under `"<prefix>/<name>"`.
-fn script(prefix: &str, name: &str, json: &str) -> (String, Vec<u8>) {
+pub(super) fn script(prefix: &str, name: &str, json: &str) -> (String, Vec<u8>) {
     script_with(prefix, name, json.len(), |js| js.push_str(json))
 }
 

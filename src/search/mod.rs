@@ -5,6 +5,8 @@
 //! - [`pipeline`]: what each language does to its tokens (English: stop words, spelling
 //!   variants, stemming);
 //! - [`postings`]: which pages hold each term, and how strongly;
+//! - [`dictionary`]: the site's bilingual texts, so that a query in another language's words also
+//!   searches for their counterpart;
 //! - [`format`]: the sharded index of self-registering scripts the theme's client loads from
 //!   `file://` (documented in `docs/search-format.md`);
 //! - [`elasticlunr`]: on request (`[search] format = "elasticlunr"`), a standard elasticlunr
@@ -13,6 +15,7 @@
 //! [`build_index`] takes any list of pages and an output prefix, so one site can have several
 //! indexes (per language, per edition).
 
+pub mod dictionary;
 pub mod elasticlunr;
 pub mod format;
 pub mod pipeline;
@@ -96,16 +99,21 @@ fn build_some(
         .map(|&(lang, edition)| {
             let pages = pages_of(site, lang, edition);
             let aliases = aliases_of(site, lang, edition);
+            let pairs = dictionary::pairs_of(site, lang, edition);
             let prefix = index_prefix(lang, edition);
             let format = site.config.search.format;
-            let built = index_files(lang, &pages, &aliases, &prefix, format, with_fragments);
+            let lexicon = Lexicon {
+                aliases: &aliases,
+                pairs: &pairs,
+            };
+            let built = index_files(lang, &pages, lexicon, &prefix, format, with_fragments);
             (prefix, built)
         })
         .collect();
     let mut index = Index::default();
     for (prefix, result) in results {
         match result {
-            Ok((mut built, pages)) => {
+            Ok((mut built, bundles)) => {
                 for warning in format::size_warnings(&built) {
                     diags.push(Diagnostic::warning(format!("{prefix}/"), warning));
                 }
@@ -113,7 +121,7 @@ fn build_some(
                 if !with_fragments {
                     index
                         .fragments
-                        .extend((0..pages).map(|n| format::fragment_path(&prefix, n)));
+                        .extend((0..bundles).map(|n| format::fragment_path(&prefix, n)));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(format!("{prefix}/"), e)),
@@ -122,8 +130,8 @@ fn build_some(
     index
 }
 
-/// Makes the fragment of every page of every index [`build`] made, in parallel, and hands each
-/// to `write` with its path as soon as it is made (one buffer per thread; none is held).
+/// Makes every fragment bundle of every index [`build`] made, in parallel, and hands each to
+/// `write` with its path as soon as it is made (one buffer per thread; none is held).
 pub fn write_fragments(site: &Site, write: impl Fn(&str, &[u8]) + Sync) {
     for (lang, edition) in index_sets(site) {
         let pages = pages_of(site, lang, edition);
@@ -133,10 +141,10 @@ pub fn write_fragments(site: &Site, write: impl Fn(&str, &[u8]) + Sync) {
         };
         let prefix = index_prefix(lang, edition);
         order
-            .par_iter()
+            .par_chunks(format::bundle_size(&order))
             .enumerate()
-            .for_each_init(String::new, |buffer, (n, page)| {
-                let path = format::fragment(&prefix, n, page, buffer);
+            .for_each_init(String::new, |buffer, (n, bundle)| {
+                let path = format::fragment_bundle(&prefix, n, bundle, buffer);
                 write(&path, buffer.as_bytes());
             });
     }
@@ -159,6 +167,8 @@ pub fn inputs_hash(site: &Site, lang: &str, edition: Option<&str>) -> u64 {
                 .hash(&mut h);
         }
     }
+    // The dictionary comes from every record and the titles of the pages' twins.
+    dictionary::pairs_of(site, lang, edition).hash(&mut h);
     (site.config.search.format == SearchFormat::Elasticlunr).hash(&mut h);
     h.finish()
 }
@@ -172,26 +182,47 @@ pub fn build_index(
     prefix: &str,
     requested: SearchFormat,
 ) -> Result<Files, String> {
-    index_files(lang, pages, aliases, prefix, requested, true).map(|(files, _)| files)
+    let lexicon = Lexicon {
+        aliases,
+        pairs: &[],
+    };
+    index_files(lang, pages, lexicon, prefix, requested, true).map(|(files, _)| files)
 }
 
-/// An index's files and its number of pages.
+/// What an index knows of other names: the glossary's aliases and the cross-language dictionary.
+#[derive(Clone, Copy)]
+struct Lexicon<'a> {
+    aliases: &'a BTreeMap<String, Vec<String>>,
+    pairs: &'a [dictionary::Pair],
+}
+
+/// An index's files and its number of fragment bundles.
 type Built = (Files, usize);
 
 /// [`build_index`], with or without the fragments.
 fn index_files(
     lang: &str,
     pages: &[SearchPage],
-    aliases: &BTreeMap<String, Vec<String>>,
+    lexicon: Lexicon,
     prefix: &str,
     requested: SearchFormat,
     with_fragments: bool,
 ) -> Result<Built, String> {
     let order = in_url_order(lang, pages)?;
     let postings = postings::build(lang, &order);
-    let mut files = format::write(lang, prefix, &order, &postings, aliases);
+    let (mut files, dictionary) =
+        dictionary::write(lang, prefix, lexicon.pairs, &order, format::SHARD_BYTES);
+    files.extend(format::write(
+        lang,
+        prefix,
+        &order,
+        &postings,
+        lexicon.aliases,
+        &dictionary,
+    ));
+    let bundle = format::bundle_size(&order);
     if with_fragments {
-        files.extend(format::fragments(prefix, &order));
+        files.extend(format::fragments(prefix, &order, bundle));
     }
     if requested == SearchFormat::Elasticlunr {
         files.push((
@@ -199,7 +230,7 @@ fn index_files(
             elasticlunr::build(lang, &order).into_bytes(),
         ));
     }
-    Ok((files, order.len()))
+    Ok((files, order.len().div_ceil(bundle)))
 }
 
 /// The pages in the order an index numbers them (by URL); an error for an invalid language code

@@ -214,6 +214,8 @@ const FIXTURE_STRINGS: &[&str] = &[
     "ーー",
     "ぁぃぅぇぉっゃゅょゎゕゖ",
     "ヵヶヽヾ",
+    "岩﨑PD 髙橋 渡邊 𠮷野 醫療機器開發 藥劑耐性 腦梗塞",
+    "唾液線癌 神経芽種",
 ];
 
 fn piped(lang: &str, flavour: Flavour, text: &str) -> Vec<String> {
@@ -225,8 +227,17 @@ fn piped(lang: &str, flavour: Flavour, text: &str) -> Vec<String> {
 }
 
 fn fixture_json() -> String {
+    // Every old or variant kanji form, in a run of its own and between standard ones.
+    let variants: String = super::tokenize::kanji_variant_pairs()
+        .map(|(from, _)| from)
+        .collect();
+    let between: String = super::tokenize::kanji_variant_pairs()
+        .map(|(from, _)| format!("医{from}療"))
+        .collect();
     let cases: Vec<Value> = FIXTURE_STRINGS
         .iter()
+        .copied()
+        .chain([variants.as_str(), between.as_str()])
         .map(|s| {
             serde_json::json!({
                 "text": s,
@@ -270,6 +281,21 @@ fn token_fixture_is_up_to_date() {
         actual == expected,
         "{path} is out of date: run UPDATE_SEARCH_FIXTURE=1 cargo test --release --lib search:: and check the diff"
     );
+}
+
+/// The client's copy of the kanji variants is the tokenizer's table, pair for pair.
+#[test]
+fn the_client_folds_the_same_kanji_variants() {
+    let client = include_str!("../../themes/default/static/search.js");
+    let start = client
+        .find("var KANJI_VARIANTS = '")
+        .expect("the client's table")
+        + 22;
+    let table = &client[start..start + client[start..].find('\'').expect("its end")];
+    let pairs: String = super::tokenize::kanji_variant_pairs()
+        .flat_map(|(from, to)| [from, to])
+        .collect();
+    assert_eq!(table, pairs);
 }
 
 #[test]
@@ -329,17 +355,12 @@ fn registered(path: &str, js: &str) -> Value {
 }
 
 #[test]
-fn the_index_is_meta_term_shards_and_one_fragment_per_page() {
+fn the_index_is_meta_term_shards_and_bundles_of_fragments() {
     let files = files_of(&sample_pages());
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
     assert_eq!(
         names,
-        [
-            "search/ja/f/0.js",
-            "search/ja/f/1.js",
-            "search/ja/meta.js",
-            "search/ja/t/0.js"
-        ]
+        ["search/ja/f/0.js", "search/ja/meta.js", "search/ja/t/0.js"]
     );
     let meta = registered("search/ja/meta.js", &files["search/ja/meta.js"]);
     assert_eq!(meta["format"], format::FORMAT);
@@ -347,10 +368,13 @@ fn the_index_is_meta_term_shards_and_one_fragment_per_page() {
     assert_eq!(meta["pages"], 2);
     assert_eq!(meta["shards"].as_array().unwrap().len(), 1);
     // Pages are numbered in URL order: ja/index.html first.
-    let home = registered("search/ja/f/0.js", &files["search/ja/f/0.js"]);
+    // Two small pages make one bundle (which could hold more).
+    assert!(meta["bundle"].as_u64().unwrap() >= 2, "{meta}");
+    let bundle = registered("search/ja/f/0.js", &files["search/ja/f/0.js"]);
+    let home = &bundle[0];
     assert_eq!(home["url"], "ja/index.html");
     assert!(files["search/ja/f/0.js"].contains("\\u2028"));
-    let approvals = registered("search/ja/f/1.js", &files["search/ja/f/1.js"]);
+    let approvals = &bundle[1];
     assert_eq!(
         approvals["chunks"],
         serde_json::json!([
@@ -451,4 +475,34 @@ fn big_shards_split_at_term_boundaries() {
         seen += terms.len();
     }
     assert_eq!(seen, 4000);
+}
+
+#[test]
+fn fragments_are_bundled_into_at_most_about_a_thousand_files() {
+    let text = "本文".repeat(2000);
+    let urls: Vec<String> = (0..3000)
+        .map(|n| format!("ja/p{n:05}/index.html"))
+        .collect();
+    let pages: Vec<SearchPage> = urls
+        .iter()
+        .map(|url| SearchPage {
+            url,
+            title: "題",
+            section: "",
+            sections: vec![Section {
+                id: None,
+                heading: Cow::Borrowed(""),
+                body: Cow::Borrowed(&text),
+            }],
+        })
+        .collect();
+    let order: Vec<&SearchPage> = pages.iter().collect();
+    // 3,000 pages of 12 KB: more than 8 KB each, so a bundle of one page would do, but a
+    // thousand files at most means three pages a bundle.
+    assert_eq!(format::bundle_size(&order), 3);
+    assert_eq!(format::bundle_size(&order[..50]), 1);
+    let files = format::fragments("s", &order[..7], 3);
+    assert_eq!(files.len(), 3);
+    let last = registered("s/f/2.js", std::str::from_utf8(&files[2].1).unwrap());
+    assert_eq!(last.as_array().unwrap().len(), 1);
 }

@@ -8,7 +8,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Name of the tokenizer, written into every index so that a client refuses an index it does not
 /// understand. Change it whenever [`tokenize`] (or a pipeline) changes its output.
-pub const TOKENIZER: &str = "nenpo-tokenizer-2";
+pub const TOKENIZER: &str = "nenpo-tokenizer-3";
 
 /// Splits text into search tokens.
 ///
@@ -16,8 +16,9 @@ pub const TOKENIZER: &str = "nenpo-tokenizer-2";
 ///    lower-case.
 /// 2. A run of CJK characters (kana, the prolonged sound mark, ideographs, hangul) continues
 ///    across spaces and middle dots (`吉崎 歩` = `吉崎歩`, `ゲノム・データ` = `ゲノムデータ`). In
-///    the run, katakana become hiragana, small kana become large ones and the prolonged sound
-///    mark `ー` is dropped (`コンピューター` = `コンピュータ` = `こんぴゅた`). The run gives
+///    the run, katakana become hiragana, small kana become large ones, the prolonged sound
+///    mark `ー` is dropped (`コンピューター` = `コンピュータ` = `こんぴゅた`) and old and variant
+///    kanji forms become the standard ones ([`KANJI_VARIANTS`]: `岩﨑` = `岩崎`, `醫` = `医`). The run gives
 ///    its character bigrams, then its last character alone, so that every character of the text
 ///    starts some token and a one-character query can match as a prefix.
 /// 3. A run of other letters and digits (Unicode Alphabetic or Numeric) is one word; an
@@ -103,6 +104,29 @@ pub fn tokenize_packed(text: &str, mut emit: impl FnMut(&str, Option<u64>)) {
             i = cjk_run(s, i, &mut run, &mut emit);
         } else if c.is_alphanumeric() {
             i = word(s, i, &mut token, &mut emit);
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
+/// The units of `text` a reader would type: each CJK run whole (folded as in [`tokenize`]) and
+/// each word, in order, with whether it is a run. The cross-language dictionary is keyed by them.
+pub fn runs_and_words(text: &str, mut emit: impl FnMut(&str, bool)) {
+    let folded = fold(text);
+    let s: &str = &folded;
+    let mut run = String::new();
+    let mut token = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let c = char_at(s, i);
+        if is_cjk(c) {
+            i = cjk_run(s, i, &mut run, &mut |_, _| {});
+            if !run.is_empty() {
+                emit(&run, true);
+            }
+        } else if c.is_alphanumeric() {
+            i = word(s, i, &mut token, &mut |w, _| emit(w, false));
         } else {
             i += c.len_utf8();
         }
@@ -278,12 +302,65 @@ fn is_nfkc_stable_cjk(c: char) -> bool {
         | 0x4E00..=0x9FFF)
 }
 
-/// Katakana → hiragana, small kana → large, `ー` → nothing; other characters unchanged.
+/// The old and variant kanji forms the tokenizer folds to the standard ones: one pair a line,
+/// the form, a tab, the standard form (its source is named in the file's comment).
+pub const KANJI_VARIANTS: &str = include_str!("data/kanji-variants.txt");
+
+/// [`KANJI_VARIANTS`] read: which characters of the Basic Multilingual Plane have a standard
+/// form (one bit each, so that most kanji are passed over with one load), and the pairs sorted.
+struct Variants {
+    bmp: Vec<u64>,
+    pairs: Vec<(char, char)>,
+}
+
+fn variants() -> &'static Variants {
+    static VARIANTS: std::sync::OnceLock<Variants> = std::sync::OnceLock::new();
+    VARIANTS.get_or_init(|| {
+        let mut pairs: Vec<(char, char)> = kanji_variant_pairs().collect();
+        pairs.sort_unstable();
+        let mut bmp = vec![0u64; 0x10000 / 64];
+        for &(from, _) in &pairs {
+            let at = from as usize;
+            if at < 0x10000 {
+                bmp[at / 64] |= 1 << (at % 64);
+            }
+        }
+        Variants { bmp, pairs }
+    })
+}
+
+/// The pairs of [`KANJI_VARIANTS`]: `(form, standard form)`.
+pub fn kanji_variant_pairs() -> impl Iterator<Item = (char, char)> {
+    KANJI_VARIANTS
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .filter_map(|line| {
+            let mut chars = line.split('\t').map(|s| s.chars().next());
+            Some((chars.next()??, chars.next()??))
+        })
+}
+
+/// The standard form of an old or variant kanji (`髙` → `高`, `﨑` → `崎`); others unchanged.
+fn standard_kanji(c: char) -> char {
+    let v = variants();
+    let code = c as usize;
+    if code < 0x10000 && v.bmp[code / 64] >> (code % 64) & 1 == 0 {
+        return c;
+    }
+    match v.pairs.binary_search_by(|&(from, _)| from.cmp(&c)) {
+        Ok(i) => v.pairs[i].1,
+        Err(_) => c,
+    }
+}
+
+/// Katakana → hiragana, small kana → large, `ー` → nothing, old kanji forms → standard ones;
+/// other characters unchanged.
 fn fold_kana(c: char) -> Option<char> {
     let code = c as u32;
     let hiragana = match code {
         0x30FC => return None,
         0x30A1..=0x30F6 | 0x30FD | 0x30FE => code - 0x60,
+        0x3400.. => return Some(standard_kanji(c)),
         _ => code,
     };
     let large = match hiragana {
@@ -386,6 +463,43 @@ mod tests {
         assert_eq!(tokenize("ゲノム･データ"), tokenize("ゲノムデータ"));
         // Between Latin words a middle dot still separates.
         assert_eq!(tokenize("a・b"), ["a", "b"]);
+    }
+
+    #[test]
+    fn old_and_variant_kanji_fold_to_the_standard_forms() {
+        assert_eq!(tokenize("岩﨑"), tokenize("岩崎"));
+        assert_eq!(tokenize("髙橋"), tokenize("高橋"));
+        assert_eq!(tokenize("渡邊"), tokenize("渡辺"));
+        assert_eq!(tokenize("𠮷野"), tokenize("吉野"));
+        assert_eq!(tokenize("醫療機器開發"), tokenize("医療機器開発"));
+        assert_eq!(tokenize("藥劑"), tokenize("薬剤"));
+        let pairs: Vec<(char, char)> = kanji_variant_pairs().collect();
+        assert!(pairs.len() >= 300, "{} pairs", pairs.len());
+        for (from, to) in pairs {
+            assert_eq!(standard_kanji(from), to, "{from}");
+            // One step suffices: a standard form is not itself folded.
+            assert_eq!(standard_kanji(to), to, "{to}");
+            assert!(is_cjk(from) && is_cjk(to), "{from} {to}");
+        }
+    }
+
+    #[test]
+    fn runs_and_words_are_what_a_reader_types() {
+        let mut units = Vec::new();
+        runs_and_words(
+            "リツキシマブ（Rituxan®）は 渡邊 AMED's 薬",
+            |u, run| units.push((u.to_string(), run)),
+        );
+        let expected = [
+            ("りつきしまぶ", true),
+            ("rituxan", false),
+            ("は渡辺", true),
+            ("ameds", false),
+            ("薬", true),
+        ];
+        let expected: Vec<(String, bool)> =
+            expected.iter().map(|(u, r)| (u.to_string(), *r)).collect();
+        assert_eq!(units, expected);
     }
 
     #[test]

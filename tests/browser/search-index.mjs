@@ -44,8 +44,14 @@ export function wholeIndex(site, prefix) {
     }
   });
   const fragments = [];
-  for (let n = 0; n < meta.pages; n++) fragments.push(readIndexFile(site, `${prefix}/f/${n}`));
+  const bundles = Math.ceil(meta.pages / meta.bundle);
+  for (let n = 0; n < bundles; n++) {
+    const bundle = readIndexFile(site, `${prefix}/f/${n}`);
+    const expected = Math.min(meta.bundle, meta.pages - n * meta.bundle);
+    if (bundle.length !== expected) throw new Error(`${prefix}/f/${n} holds ${bundle.length} pages, not ${expected}`);
+    fragments.push(...bundle);
+  }
   const files = readdirSync(join(site, prefix, 'f')).length;
-  if (files !== meta.pages) throw new Error(`${prefix}/f has ${files} files for ${meta.pages} pages`);
+  if (files !== bundles) throw new Error(`${prefix}/f has ${files} files for ${meta.pages} pages in bundles of ${meta.bundle}`);
   return { meta, terms, fragments };
 }

@@ -29,7 +29,7 @@ test('the index loads piece by piece: meta on focus, then what a query needs', {
   const shards = loaded.filter((f) => f.startsWith('search/ja/2021/t/'));
   const fragments = loaded.filter((f) => f.startsWith('search/ja/2021/f/'));
   assert.ok(shards.length >= 1 && shards.length <= 3, `term shards: ${shards}`);
-  assert.equal(fragments.length, found.length, 'one fragment per result shown');
+  assert.ok(fragments.length >= 1 && fragments.length <= found.length, `at most one fragment bundle per result shown: ${fragments}`);
   assert.equal(await page.locator('script[src*="search/"]').count(), 0, 'index scripts are removed once run');
   assert.deepEqual(problems, []);
   await page.close();

@@ -9,8 +9,8 @@
 }(function () {
   'use strict';
 
-  var FORMAT = 'nenpo-search-1';
-  var TOKENIZER = 'nenpo-tokenizer-2';
+  var FORMAT = 'nenpo-search-2';
+  var TOKENIZER = 'nenpo-tokenizer-3';
   /* Field boosts, in the order the build sums them (src/search/postings.rs). */
   var FIELDS = [['title', 4], ['heading', 2], ['section', 0.5], ['body', 1]];
   var MAX_RESULTS = 10;
@@ -38,11 +38,22 @@
   function isApostrophe(ch) { return ch === "'" || ch === '\u2019'; }
   function isJoiner(ch) { return SPACE.test(ch) || ch === '\u30FB' || ch === '\u00B7'; }
 
+  /* Old and variant kanji forms and their standard forms, pair by pair: src/search/data/
+   * kanji-variants.txt, where their source is named (a Rust test keeps this copy identical). */
+  var KANJI_VARIANTS = '乘乗亂乱亞亜佛仏來来倂併假仮傳伝僞偽價価儉倹兒児兩両剩剰劍剣劑剤勞労勳勲勵励勸勧區区卷巻卽即參参單単嚴厳囑嘱圈圏國国圍囲圓円圖図團団增増墮堕壓圧壘塁壞壊壤壌壯壮壹壱壽寿奧奥奬奨孃嬢學学寢寝實実寫写寬寛寶宝將将專専對対屆届屬属峽峡嶽岳巢巣帶帯廢廃廣広廳庁彈弾彌弥徑径從従徵徴德徳恆恒惠恵惡悪惱悩愼慎慘惨應応懷懐戀恋戰戦戲戯戾戻拂払拔抜拜拝挾挟插挿揭掲搖揺搜捜擇択擊撃擔担據拠擧挙擴拡攝摂收収效効敍叙敕勅數数斷断晚晩晝昼曆暦曉暁曾曽會会條条棧桟榮栄槪概樂楽樓楼樞枢樣様橫横檢検櫻桜權権歐欧歡歓步歩歷歴歸帰殘残殼殻毆殴每毎氣気涉渉淚涙淨浄淺浅渴渇溪渓溫温滯滞滿満潛潜澁渋澤沢濕湿濟済濱浜瀧滝瀨瀬灣湾燈灯燒焼營営爐炉爭争爲為犧犠狀状狹狭獨独獵猟獸獣獻献甁瓶畫画當当疊畳瘦痩癡痴發発盜盗盡尽眞真硏研碎砕祕秘禪禅禮礼稱称稻稲穗穂穩穏竊窃竝並粹粋絲糸經経綠緑緖緒緣縁縣県縱縦總総繩縄繪絵繼継續続纖繊缺欠罐缶聲声聽聴肅粛腦脳膽胆臟臓臺台與与舊旧艷艶莊荘莖茎萬万薰薫藏蔵藝芸藥薬處処虛虚號号螢蛍蟲虫蠶蚕蠻蛮衞衛裝装襃褒覺覚覽覧觀観觸触謠謡證証譯訳譽誉讀読變変讓譲豐豊豫予貳弐賣売賴頼贊賛踐践輕軽轉転辭辞遞逓遲遅邊辺郞郎鄕郷醉酔醫医釀醸釋釈錄録錢銭鍊錬鎭鎮鐵鉄鑄鋳鑛鉱關関陷陥隨随險険隱隠雙双雜雑霸覇靈霊靜静顯顕飜翻餘余騷騒驅駆驗験驛駅髓髄體体髙高髮髪鬭闘鷄鶏鹽塩麥麦麵麺黃黄黑黒默黙點点黨党齊斉齋斎齒歯齡齢龍竜﨑崎𠮷吉';
+  var STANDARD_KANJI = new Map();
+  (function () {
+    var cs = Array.from(KANJI_VARIANTS);
+    for (var i = 0; i + 1 < cs.length; i += 2) STANDARD_KANJI.set(cs[i], cs[i + 1]);
+  }());
+
   var SMALL_KANA = { 0x3041: 1, 0x3043: 1, 0x3045: 1, 0x3047: 1, 0x3049: 1, 0x3063: 1, 0x3083: 1, 0x3085: 1, 0x3087: 1, 0x308E: 1 };
-  /* Katakana -> hiragana, small kana -> large, the prolonged sound mark -> '' . */
+  /* Katakana -> hiragana, small kana -> large, the prolonged sound mark -> '', old kanji forms ->
+   * standard ones. */
   function foldKana(ch) {
     var c = ch.codePointAt(0);
     if (c === 0x30FC) return '';
+    if (c >= 0x3400) return STANDARD_KANJI.get(ch) || ch;
     if ((c >= 0x30A1 && c <= 0x30F6) || c === 0x30FD || c === 0x30FE) c -= 0x60;
     if (SMALL_KANA[c]) c += 1;
     else if (c === 0x3095) c = 0x304B;
@@ -389,7 +400,11 @@
     return hit;
   };
 
-  Index.prototype.fragment = function (page) { return this.file('f/' + page); };
+  /* Page `page`'s fragment, from the bundle of `meta.bundle` consecutive pages that holds it. */
+  Index.prototype.fragment = function (page) {
+    var size = this.metaData.bundle || 1;
+    return this.file('f/' + Math.floor(page / size)).then(function (bundle) { return bundle[page % size]; });
+  };
 
   // ---- queries ----
 
@@ -714,7 +729,8 @@
       list.sort(byRank);
       var terms = [];
       per.forEach(function (r) { terms.push.apply(terms, r.terms); });
-      return { total: list.length, partial: !complete && list.length > 0, ranked: list, units: units, terms: terms };
+      var missing = units.filter(function (u, i) { return !per[i].scores.size; });
+      return { total: list.length, partial: !complete && list.length > 0, ranked: list, units: units, terms: terms, missing: missing };
     });
   }
 
@@ -756,6 +772,56 @@
     }).filter(function (t) { return t !== null; }).join(' ');
   }
 
+  /* The runs of what the site's bilingual texts say the query's words are in the index's language
+   * (docs/search-format.md, the dictionary): for the units no page holds, the dictionary's entries
+   * that most of them share; a text is searched for in their stead, with the query's other units;
+   * a page (the twin of a page whose title has them) is a result when no unit was found at all. */
+  function counterparts(index, query, q) {
+    var bounds = index.metaData.dictionary || [];
+    if (!bounds.length || !q.missing || !q.missing.length) return Promise.resolve([]);
+    return Promise.all(q.missing.map(function (u) {
+      return index.file('d/' + shardIn(bounds, u.text)).then(function (shard) {
+        return Object.prototype.hasOwnProperty.call(shard, u.text) ? shard[u.text] : [];
+      });
+    })).then(function (lists) {
+      var counts = new Map(), best = 0;
+      lists.forEach(function (entries) {
+        entries.forEach(function (e) {
+          var c = (counts.get(e) || 0) + 1;
+          counts.set(e, c);
+          if (c > best) best = c;
+        });
+      });
+      if (!best) return [];
+      var texts = [], pages = [];
+      counts.forEach(function (c, e) { if (c === best) (typeof e === 'number' ? pages : texts).push(e); });
+      texts.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+      var rest = q.units.filter(function (u) { return q.missing.indexOf(u) < 0; })
+        .map(function (u) { return u.source; }).join(' ');
+      var runs = texts.slice(0, 3).map(function (t) { return rank(index, rest ? rest + ' ' + t : t); });
+      if (!rest && pages.length) {
+        var whole = best === q.missing.length;
+        runs.push(Promise.resolve({
+          total: pages.length, partial: !whole, units: [], terms: [], empty: false,
+          ranked: pages.slice(0, MAX_RESULTS).map(function (page) {
+            return { page: page, score: 1, complete: whole, cover: best / q.missing.length };
+          })
+        }));
+      }
+      return Promise.all(runs);
+    });
+  }
+
+  /* The shard of sorted keys (first keys `bounds`) that holds `key`. */
+  function shardIn(bounds, key) {
+    var lo = 0, hi = bounds.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (bounds[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /* Searches `index` for `query`: the ranked pages with, for those shown, their fragment, the
    * best chunk (heading) and the phrase bonus applied. */
   function search(index, query, aliasMap) {
@@ -777,6 +843,8 @@
         });
       }
       return Promise.all(queries.map(function (q) { return rank(index, q); }));
+    }).then(function (runs) {
+      return counterparts(index, query, runs[0]).then(function (more) { return runs.concat(more); });
     }).then(function (runs) {
       var q = runs[0];
       // An alias's pages join the query's own, with what they match highlighted too.
