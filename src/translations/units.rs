@@ -522,7 +522,7 @@ pub fn blocks(body: &str) -> Vec<Block> {
 }
 
 /// A TOML key as written in a path: bare where it can be.
-fn key_text(key: &str) -> String {
+pub fn key_text(key: &str) -> String {
     toml_edit::Key::new(key).display_repr().to_string()
 }
 
