@@ -862,7 +862,7 @@ mod tests {
         let page = format!(
             "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\"></head><body></body></html>"
         );
-        let served = String::from_utf8(with_reload_script(page.into_bytes(), 1)).unwrap();
+        let served = String::from_utf8(with_reload_script(page.into_bytes(), 1, &[])).unwrap();
         assert!(served.contains(&format!("content=\"{SERVED_CONTENT_SECURITY_POLICY}\">")));
         assert!(!served.contains(CONTENT_SECURITY_POLICY));
         assert!(served.ends_with("</script>\n</body></html>"), "{served}");
@@ -870,7 +870,7 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_body_end() {
-        let html = with_reload_script(b"<body>x</body>\n".to_vec(), 3);
+        let html = with_reload_script(b"<body>x</body>\n".to_vec(), 3, &[]);
         let html = String::from_utf8(html).unwrap();
         assert!(html.starts_with("<body>x<script>"), "{html}");
         assert!(html.ends_with("</script>\n</body>\n"), "{html}");

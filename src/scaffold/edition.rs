@@ -104,7 +104,11 @@ pub fn create(root: &Path, name: &str) -> Result<Vec<String>, Diagnostic> {
         Ok(true) => created.push(crate::translations::state::LOCK_FILE.to_string()),
         Ok(false) => {}
         Err(problems) => {
-            let first = problems.into_iter().next().map(|d| d.message).unwrap_or_default();
+            let first = problems
+                .into_iter()
+                .next()
+                .map(|d| d.message)
+                .unwrap_or_default();
             return Err(Diagnostic::error(
                 crate::translations::state::LOCK_FILE,
                 format!("the edition was created, but its translations could not be recorded: {first}"),

@@ -45,6 +45,8 @@ pub struct Incoming {
     pub target: Option<Vec<Piece>>,
     /// The translator marked it done (XLIFF state translated/final, PO not fuzzy).
     pub translated: bool,
+    /// Where it starts in the file (byte offset), for messages.
+    pub at: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -258,14 +260,28 @@ pub fn copy_edition(root: &Path, from: &str, to: &str) -> Result<bool, Vec<Diagn
             .and_then(|s| s.text.as_deref())
             .map(unmarked)
     };
-    let mut before: std::collections::HashMap<(Option<String>, Option<String>, String), Option<(bool, &state::Entry)>> =
-        std::collections::HashMap::new();
-    for unit in catalog.units.iter().filter(|u| u.id.starts_with(&old_prefix)) {
+    // (original, translation, language) → whether it was up to date, and its entry.
+    type Copied<'e> = std::collections::HashMap<
+        (Option<String>, Option<String>, String),
+        Option<(bool, &'e state::Entry)>,
+    >;
+    let mut before: Copied = std::collections::HashMap::new();
+    for unit in catalog
+        .units
+        .iter()
+        .filter(|u| u.id.starts_with(&old_prefix))
+    {
         for lang in status::targets(&catalog, unit) {
-            let key = (unit.original_text().map(unmarked), text_of(unit, lang), lang.clone());
+            let key = (
+                unit.original_text().map(unmarked),
+                text_of(unit, lang),
+                lang.clone(),
+            );
             let entry = match status::of(unit, lang, &state) {
                 Status::NotTracked | Status::Missing => None,
-                s => state.get(&unit.id, lang).map(|e| (s == Status::UpToDate, e)),
+                s => state
+                    .get(&unit.id, lang)
+                    .map(|e| (s == Status::UpToDate, e)),
             };
             before.entry(key).or_insert(entry);
         }
@@ -284,14 +300,22 @@ pub fn copy_edition(root: &Path, from: &str, to: &str) -> Result<bool, Vec<Diagn
             }
         }
     }
-    for unit in catalog.units.iter().filter(|u| u.id.starts_with(&new_prefix)) {
+    for unit in catalog
+        .units
+        .iter()
+        .filter(|u| u.id.starts_with(&new_prefix))
+    {
         for lang in status::targets(&catalog, unit) {
             let raw = unit.slots.get(lang).and_then(|s| s.text.as_deref());
             if raw.is_none_or(str::is_empty) {
                 continue;
             }
             let original = unit.original_text().unwrap_or_default();
-            let key = (unit.original_text().map(unmarked), text_of(unit, lang), lang.clone());
+            let key = (
+                unit.original_text().map(unmarked),
+                text_of(unit, lang),
+                lang.clone(),
+            );
             match before.get(&key) {
                 // Not tracked in the edition it was copied from.
                 Some(None) => {}
@@ -374,7 +398,7 @@ pub fn outdated_for_build(
     config: &crate::config::Config,
     sources: &crate::load::Sources,
     diags: &mut crate::error::Diagnostics,
-) -> BTreeMap<(String, String), (String, usize)> {
+) -> status::Outdated {
     if !root.join(state::LOCK_FILE).is_file() {
         return BTreeMap::new();
     }
@@ -412,19 +436,4 @@ pub fn outdated_for_build(
         );
     }
     outdated
-}
-
-/// The pages out of date, for the build: (language, page key) → (original language, texts
-/// changed). Empty unless the site has a `translations.lock`.
-pub fn outdated_pages(
-    root: &Path,
-    config: &crate::config::Config,
-    sources: &crate::load::Sources,
-) -> Result<BTreeMap<(String, String), (String, usize)>, Vec<Diagnostic>> {
-    if !root.join(state::LOCK_FILE).is_file() {
-        return Ok(BTreeMap::new());
-    }
-    let state = State::load(root).map_err(|d| vec![d])?;
-    let catalog = units::from_sources(config, sources)?;
-    Ok(status::outdated_pages(&catalog, &state))
 }

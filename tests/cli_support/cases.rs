@@ -393,6 +393,22 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/reports/approvals.csv:2:3",
     ),
+    (
+        "original-not-a-language",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\noriginal = \"fr\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:3:12",
+    ),
+    (
+        "translations-lock-without-original",
+        &[Write(
+            "translations.lock",
+            b"[\"content/_index.md#title\".en]\nhash = \"0123456789abcdef\"\n",
+        )],
+        "translations.lock:1:",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
