@@ -574,7 +574,9 @@ fn new_edition(root: &std::path::Path, name: &str) -> ExitCode {
     match scaffold::edition::create(root, name) {
         Ok(files) => {
             for file in &files {
-                let verb = if file == nenpo::config::CONFIG_FILE {
+                let verb = if file == nenpo::config::CONFIG_FILE
+                    || file == nenpo::translations::state::LOCK_FILE
+                {
                     "Updated"
                 } else {
                     "Created"

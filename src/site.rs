@@ -85,7 +85,7 @@ pub struct Site {
     series: HashMap<(String, String, String), usize>,
     /// (language, page key) → (the original's language, texts changed): the translations whose
     /// original changed since they were made (`crate::translations`).
-    pub outdated: BTreeMap<(String, String), (String, usize)>,
+    pub outdated: crate::translations::status::Outdated,
 }
 
 impl Site {
@@ -338,6 +338,9 @@ pub fn build_reusing(
                 continue;
             }
         };
+        if let Some(d) = front_matter::check_original(&src.file, &src.text, &split, &languages) {
+            diags.push(d);
+        }
         if split.front.draft {
             diags.push(
                 Diagnostic::warning(&src.file, "draft: not published")

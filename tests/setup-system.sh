@@ -16,6 +16,7 @@ APT_PACKAGES=(
   fonts-dejavu-core           # the PDF's code face
   poppler-utils               # pdfinfo, pdftotext, pdffonts: tests/pdf.rs reads the PDFs
   qpdf                        # tests/pdf.rs checks the PDFs' structure
+  gettext                     # msgfmt --check reads back the PO files of `nenpo translations export`
 )
 # Python packages (pip name:module name), for tests that read output back with other tools.
 PIP_PACKAGES=(

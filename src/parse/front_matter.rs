@@ -124,6 +124,40 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
     })
 }
 
+/// An error when `original = "…"` does not name one of `languages`, at its value.
+pub fn check_original(
+    file: &str,
+    text: &Arc<str>,
+    split: &Split,
+    languages: &[String],
+) -> Option<Diagnostic> {
+    let lang = split.front.original.as_deref()?;
+    if languages.iter().any(|l| l == lang) {
+        return None;
+    }
+    let toml_start = text.find('\n').map_or(0, |i| i + 1);
+    let toml_end = text[..split.body_offset]
+        .trim_end_matches(['\n', '\r'])
+        .rfind('\n')
+        .map_or(toml_start, |i| i + 1)
+        .max(toml_start);
+    let span = toml::de::DeTable::parse(&text[toml_start..toml_end])
+        .ok()
+        .and_then(|t| t.get_ref().get("original").map(|v| v.span()))
+        .map_or(0..3, |s| toml_start + s.start..toml_start + s.end);
+    Some(
+        Diagnostic::error(
+            file,
+            format!("`original = \"{lang}\"` is not a language of this site"),
+        )
+        .at(text, span)
+        .help(format!(
+            "name the language the page was first written in, one of {} (docs/translations.md)",
+            languages.join(", ")
+        )),
+    )
+}
+
 /// The largest weight: `new page` adds 10 to the last one, and that must never overflow.
 pub const MAX_WEIGHT: i64 = 1_000_000_000;
 

@@ -325,7 +325,7 @@ impl<'a> PageView<'a> {
             .filter(|_| site.config.translations.notice)
             .map(|(original, changed)| Outdated {
                 url: url_of(original, &page.key),
-                lang: original.clone(),
+                lang: original.to_string(),
                 changed: *changed,
             });
         PageView {

@@ -99,6 +99,25 @@ pub fn create(root: &Path, name: &str) -> Result<Vec<String>, Diagnostic> {
     })?;
     created.sort();
     created.push(CONFIG_FILE.to_string());
+    // The copied translations are as up to date as those they were copied from.
+    match crate::translations::copy_edition(root, &latest, name) {
+        Ok(true) => created.push(crate::translations::state::LOCK_FILE.to_string()),
+        Ok(false) => {}
+        Err(problems) => {
+            let first = problems
+                .into_iter()
+                .next()
+                .map(|d| d.message)
+                .unwrap_or_default();
+            return Err(Diagnostic::error(
+                crate::translations::state::LOCK_FILE,
+                format!("the edition was created, but its translations could not be recorded: {first}"),
+            )
+            .help(format!(
+                "fix that, then run `nenpo translations done content/{name}/…` for each page whose translation is up to date"
+            )));
+        }
+    }
     Ok(created)
 }
 

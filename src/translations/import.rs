@@ -54,7 +54,7 @@ fn encode(text: &str, encoding: &Encoding) -> String {
 
 pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
     let shown = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| {
+    let text: std::sync::Arc<str> = std::fs::read_to_string(file).map(Into::into).map_err(|e| {
         vec![
             Diagnostic::error(&shown, format!("cannot read the file: {e}"))
                 .help("name the XLIFF or PO file `nenpo translations export` wrote"),
@@ -78,8 +78,10 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
     let by_id: HashMap<&str, &super::Unit> =
         catalog.units.iter().map(|u| (u.id.as_str(), u)).collect();
     let mut problems = Vec::new();
-    let problem = |id: &str, message: String, help: &str| {
-        Diagnostic::error(&shown, format!("`{id}`: {message}")).help(help.to_string())
+    let problem = |at: usize, id: &str, message: String, help: &str| {
+        Diagnostic::error(&shown, format!("`{id}`: {message}"))
+            .at(&text, at..(at + 1).min(text.len()))
+            .help(help.to_string())
     };
     // File → edits (position, order, text).
     let mut edits: BTreeMap<String, Vec<(Edit, String)>> = BTreeMap::new();
@@ -88,6 +90,7 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
     for unit_in in &incoming {
         let Some(unit) = by_id.get(unit_in.id.as_str()) else {
             problems.push(problem(
+                unit_in.at,
                 &unit_in.id,
                 "no text of the site has this id".into(),
                 "the page, record or string was renamed or removed since the export: export again and carry the translation over",
@@ -97,6 +100,7 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
         let lang = unit_in.lang.as_str();
         if lang == unit.original || !catalog.languages.iter().any(|l| l == lang) {
             problems.push(problem(
+                unit_in.at,
                 &unit.id,
                 format!("`{lang}` is not a language this text is translated into"),
                 "keep the file's target language as exported",
@@ -116,6 +120,7 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
             Ok(t) => t,
             Err(n) => {
                 problems.push(problem(
+                    unit_in.at,
                     &unit.id,
                     format!("the inline code {n} is not one of this text's"),
                     "keep the codes (links, emphasis, code) as they are in the original; only move them",
@@ -123,24 +128,7 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
                 continue;
             }
         };
-        let required = match coded.target.as_ref().filter(|t| !t.is_empty()) {
-            Some(target) => inline::numbers(target),
-            None => inline::numbers(&coded.source),
-        };
-        let used = inline::numbers(pieces);
-        if let Some(lost) = required.iter().find(|n| !used.contains(n)) {
-            let native = &coded.natives[lost];
-            problems.push(problem(
-                &unit.id,
-                format!(
-                    "the inline code {lost} (`{}{}`) is missing from the translation",
-                    native.open,
-                    native.close.as_deref().map_or("", |_| "…")
-                ),
-                "put every code of the original into the translation (a tool shows them as tags)",
-            ));
-            continue;
-        }
+        let mut broken = false;
         if unit.markup == Markup::Markdown {
             let mut allowed = inline::targets(original);
             allowed.extend(inline::targets(slot.text.as_deref().unwrap_or_default()));
@@ -149,14 +137,34 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
                 .find(|t| !allowed.contains(t))
             {
                 problems.push(problem(
+                    unit_in.at,
                     &unit.id,
                     format!("the link target `{changed}` is not the original's"),
                     "keep links as the inline codes they were exported as; a link's target is changed in the original, not in the translation",
                 ));
-                continue;
+                broken = true;
             }
         }
-        if new.contains(['\u{0}']) {
+        let required = match coded.target.as_ref().filter(|t| !t.is_empty()) {
+            Some(target) => inline::numbers(target),
+            None => inline::numbers(&coded.source),
+        };
+        let used = inline::numbers(pieces);
+        if let Some(lost) = required.iter().find(|n| !used.contains(n)) {
+            let native = &coded.natives[lost];
+            problems.push(problem(
+                unit_in.at,
+                &unit.id,
+                format!(
+                    "the inline code {lost} (`{}{}`) is missing from the translation",
+                    native.open,
+                    native.close.as_deref().map_or("", |_| "…")
+                ),
+                "put every code of the original into the translation (a tool shows them as tags)",
+            ));
+            broken = true;
+        }
+        if broken {
             continue;
         }
         let changed = slot.text.as_deref() != Some(new.as_str());

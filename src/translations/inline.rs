@@ -105,11 +105,10 @@ fn cut_markdown(text: &str) -> (Vec<Raw>, Vec<Native>) {
             pos = at;
         }
         let kind = match &event {
-            Event::Start(Tag::Link { link_type, .. })
-                if matches!(link_type, LinkType::Autolink | LinkType::Email) =>
-            {
-                Some("link")
-            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => Some("link"),
             _ => None,
         };
         match event {

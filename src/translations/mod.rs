@@ -45,6 +45,8 @@ pub struct Incoming {
     pub target: Option<Vec<Piece>>,
     /// The translator marked it done (XLIFF state translated/final, PO not fuzzy).
     pub translated: bool,
+    /// Where it starts in the file (byte offset), for messages.
+    pub at: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,6 +239,104 @@ pub fn done(
     ))
 }
 
+/// After `nenpo new edition`: the new edition's translations start as up to date as the ones they
+/// were copied from. A text is matched to the one it was copied from by its original and its
+/// translation together (the marks `new edition` adds change both sides alike, and move blocks);
+/// a text out of date there is out of date here, one not tracked there is not tracked here.
+/// Returns whether `translations.lock` was written (a site without one is left alone).
+pub fn copy_edition(root: &Path, from: &str, to: &str) -> Result<bool, Vec<Diagnostic>> {
+    if !root.join(state::LOCK_FILE).is_file() {
+        return Ok(false);
+    }
+    let (catalog, mut state) = load(root)?;
+    let old_prefix = format!("{}/{from}/", crate::load::CONTENT_DIR);
+    let new_prefix = format!("{}/{to}/", crate::load::CONTENT_DIR);
+    // A text as it was before `new edition` marked it.
+    let mark = crate::scaffold::edition::MARK;
+    let unmarked = |t: &str| t.replace(&format!("{mark} "), "").replace(mark, "");
+    let text_of = |u: &Unit, lang: &str| {
+        u.slots
+            .get(lang)
+            .and_then(|s| s.text.as_deref())
+            .map(unmarked)
+    };
+    // (original, translation, language) → whether it was up to date, and its entry.
+    type Copied<'e> = std::collections::HashMap<
+        (Option<String>, Option<String>, String),
+        Option<(bool, &'e state::Entry)>,
+    >;
+    let mut before: Copied = std::collections::HashMap::new();
+    for unit in catalog
+        .units
+        .iter()
+        .filter(|u| u.id.starts_with(&old_prefix))
+    {
+        for lang in status::targets(&catalog, unit) {
+            let key = (
+                unit.original_text().map(unmarked),
+                text_of(unit, lang),
+                lang.clone(),
+            );
+            let entry = match status::of(unit, lang, &state) {
+                Status::NotTracked | Status::Missing => None,
+                s => state
+                    .get(&unit.id, lang)
+                    .map(|e| (s == Status::UpToDate, e)),
+            };
+            before.entry(key).or_insert(entry);
+        }
+    }
+    let mut recorded = Vec::new();
+    // The new edition's label in config.toml is written in every language at once.
+    let label = format!(
+        "{}#editions.label.{}",
+        crate::config::CONFIG_FILE,
+        units::key_text(to)
+    );
+    if let Some(unit) = catalog.units.iter().find(|u| u.id == label) {
+        for lang in status::targets(&catalog, unit) {
+            if let Some(original) = unit.original_text() {
+                recorded.push((unit.id.clone(), lang.clone(), state::Entry::of(original)));
+            }
+        }
+    }
+    for unit in catalog
+        .units
+        .iter()
+        .filter(|u| u.id.starts_with(&new_prefix))
+    {
+        for lang in status::targets(&catalog, unit) {
+            let raw = unit.slots.get(lang).and_then(|s| s.text.as_deref());
+            if raw.is_none_or(str::is_empty) {
+                continue;
+            }
+            let original = unit.original_text().unwrap_or_default();
+            let key = (
+                unit.original_text().map(unmarked),
+                text_of(unit, lang),
+                lang.clone(),
+            );
+            match before.get(&key) {
+                // Not tracked in the edition it was copied from.
+                Some(None) => {}
+                Some(Some((true, _))) => {
+                    recorded.push((unit.id.clone(), lang.clone(), state::Entry::of(original)))
+                }
+                Some(Some((false, entry))) => {
+                    recorded.push((unit.id.clone(), lang.clone(), (*entry).clone()))
+                }
+                None => recorded.push((unit.id.clone(), lang.clone(), state::Entry::of(original))),
+            }
+        }
+    }
+    for (id, lang, entry) in recorded {
+        state.entries.entry(id).or_default().insert(lang, entry);
+    }
+    let order: Vec<&str> = catalog.units.iter().map(|u| u.id.as_str()).collect();
+    state.save(root, &order).map_err(|d| vec![d])?;
+    Ok(true)
+}
+
 /// The units to export to `lang`.
 fn exported(catalog: &Catalog, state: &State, lang: &str, only_outdated: bool) -> Vec<Exported> {
     let mut out = Vec::new();
@@ -298,7 +398,7 @@ pub fn outdated_for_build(
     config: &crate::config::Config,
     sources: &crate::load::Sources,
     diags: &mut crate::error::Diagnostics,
-) -> BTreeMap<(String, String), (String, usize)> {
+) -> status::Outdated {
     if !root.join(state::LOCK_FILE).is_file() {
         return BTreeMap::new();
     }
@@ -336,19 +436,4 @@ pub fn outdated_for_build(
         );
     }
     outdated
-}
-
-/// The pages out of date, for the build: (language, page key) → (original language, texts
-/// changed). Empty unless the site has a `translations.lock`.
-pub fn outdated_pages(
-    root: &Path,
-    config: &crate::config::Config,
-    sources: &crate::load::Sources,
-) -> Result<BTreeMap<(String, String), (String, usize)>, Vec<Diagnostic>> {
-    if !root.join(state::LOCK_FILE).is_file() {
-        return Ok(BTreeMap::new());
-    }
-    let state = State::load(root).map_err(|d| vec![d])?;
-    let catalog = units::from_sources(config, sources)?;
-    Ok(status::outdated_pages(&catalog, &state))
 }

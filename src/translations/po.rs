@@ -111,6 +111,7 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
         msgstr: Option<String>,
         fuzzy: bool,
         obsolete: bool,
+        at: usize,
     }
     let mut entry = Entry::default();
     // Which string a continuation line adds to.
@@ -134,6 +135,7 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
                     lang: lang.clone(),
                     source: Some(from_tags(&id)),
                     translated: !e.fuzzy && !target.is_empty(),
+                    at: e.at,
                     target: Some(from_tags(
                         target
                             .strip_suffix('\n')
@@ -145,7 +147,10 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
             _ => {}
         }
     };
+    let mut offset = 0;
     for (n, line) in text.lines().enumerate() {
+        let line_start = offset;
+        offset += line.len() + 1;
         let at = |m: String| format!("line {}: {m}", n + 1);
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -176,6 +181,9 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
         if let Some(keyword) = keyword {
             if matches!(keyword, "msgctxt") && entry.id.is_some() {
                 finish(std::mem::take(&mut entry), &mut out, &mut lang);
+            }
+            if keyword == "msgctxt" || (keyword == "msgid" && entry.ctx.is_none()) {
+                entry.at = line_start;
             }
             field = Some(match keyword {
                 "msgctxt" => "ctx",

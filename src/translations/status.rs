@@ -133,12 +133,11 @@ pub fn tally(catalog: &Catalog, state: &State) -> BTreeMap<String, Vec<(String, 
     out
 }
 
-/// The pages out of date in one language: (language, page key) → (original language, texts
-/// changed). Only a site that tracks its translations has any.
-pub fn outdated_pages(
-    catalog: &Catalog,
-    state: &State,
-) -> BTreeMap<(String, String), (String, usize)> {
+/// (language, page key) → (the original's language, texts changed).
+pub type Outdated = BTreeMap<(String, String), (String, usize)>;
+
+/// The pages out of date in one language. Only a site that tracks its translations has any.
+pub fn outdated_pages(catalog: &Catalog, state: &State) -> Outdated {
     let mut out = BTreeMap::new();
     if !state.exists {
         return out;

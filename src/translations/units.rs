@@ -181,6 +181,11 @@ fn line_of(text: &str, at: usize) -> usize {
     crate::error::line_col(text, at.min(text.len())).0
 }
 
+/// Where a unit is in a page's parts: its text and place.
+type PlaceIn<'a> = dyn Fn(&PageParts) -> Option<(String, Edit, Encoding)> + 'a;
+/// Where a unit a page does not have yet would go.
+type FallbackIn<'a> = dyn Fn(&PageParts) -> Option<(Edit, Encoding)> + 'a;
+
 /// A page's translatable parts in one language.
 struct PageParts {
     text: Arc<str>,
@@ -241,17 +246,12 @@ fn page_units(catalog: &mut Catalog, pages: &[&PageSource]) -> Result<(), Diagno
     // The original: a page says so in its front matter, else the site's default language.
     let mut original = catalog.default_language.clone();
     for (page, p) in parts.values() {
-        if let Some((lang, span)) = &p.original {
-            if !catalog.languages.contains(lang) {
-                return Err(Diagnostic::error(
-                    &page.file,
-                    format!("`original = \"{lang}\"` is not a language of this site"),
-                )
-                .at(&page.text, span.clone())
-                .help(format!(
-                    "name the language this page was first written in: one of {}",
-                    catalog.languages.join(", ")
-                )));
+        if let Some((lang, _)) = &p.original {
+            let split = front_matter::split(&page.file, &page.text)?;
+            if let Some(d) =
+                front_matter::check_original(&page.file, &page.text, &split, &catalog.languages)
+            {
+                return Err(d);
             }
             original = lang.clone();
         }
@@ -274,9 +274,7 @@ fn page_units(catalog: &mut Catalog, pages: &[&PageSource]) -> Result<(), Diagno
     }
     catalog.pages.insert(group.clone(), keys);
     // A language without the page: it is made from the original's file.
-    let slots_of = |place: &dyn Fn(&PageParts) -> Option<(String, Edit, Encoding)>,
-                    fallback: &dyn Fn(&PageParts) -> Option<(Edit, Encoding)>|
-     -> BTreeMap<String, Slot> {
+    let slots_of = |place: &PlaceIn<'_>, fallback: &FallbackIn<'_>| -> BTreeMap<String, Slot> {
         let mut slots = BTreeMap::new();
         for lang in &catalog.languages {
             let (file, p, exists) = match parts.get(lang) {
@@ -522,7 +520,7 @@ pub fn blocks(body: &str) -> Vec<Block> {
 }
 
 /// A TOML key as written in a path: bare where it can be.
-fn key_text(key: &str) -> String {
+pub fn key_text(key: &str) -> String {
     toml_edit::Key::new(key).display_repr().to_string()
 }
 
@@ -802,6 +800,9 @@ fn csv_units(catalog: &mut Catalog, record: &RecordSource, problems: &mut Vec<Di
     }
 }
 
+/// An interface string as defined in a file: (file, text, where its value is).
+type Defined = (String, String, Range<usize>);
+
 /// The group of the interface strings.
 pub const INTERFACE: &str = "i18n";
 
@@ -814,8 +815,7 @@ fn interface_units(
     problems: &mut Vec<Diagnostic>,
 ) {
     // Language → key → (file, text, value span); later layers win.
-    let mut defined: BTreeMap<String, BTreeMap<String, (String, String, Range<usize>)>> =
-        BTreeMap::new();
+    let mut defined: BTreeMap<String, BTreeMap<String, Defined>> = BTreeMap::new();
     let mut layers = Vec::new();
     if !config.theme.is_empty() {
         layers.push(format!("themes/{}/i18n", config.theme));

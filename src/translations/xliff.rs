@@ -159,6 +159,7 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
                             source: None,
                             target: None,
                             translated: false,
+                            at: reader.buffer_position() as usize,
                         })
                     }
                     "source" if current.is_some() => within = Some((true, Vec::new(), Vec::new())),

@@ -566,6 +566,22 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         &[Write("content/_index.en.md", b"+++\ntitle = \"Home\"\n+++\n\nSee [approvals](/en/reports/approvals/).\n")],
         "content/_index.en.md:5:5",
     ),
+    (
+        "original-not-a-language",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\noriginal = \"fr\"\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:3:12",
+    ),
+    (
+        "translations-lock-without-original",
+        &[Write(
+            "translations.lock",
+            b"[\"content/_index.md#title\".en]\nhash = \"0123456789abcdef\"\n",
+        )],
+        "translations.lock:1:",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
