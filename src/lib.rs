@@ -13,6 +13,7 @@ pub mod fs;
 pub mod image;
 pub mod incremental;
 pub mod load;
+pub mod numbers;
 pub mod outputs;
 pub mod parse;
 pub mod pdf;
@@ -21,6 +22,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod tables;
 pub mod theme;
 pub mod write;
 

@@ -4,3 +4,4 @@ pub mod front_matter;
 pub mod markdown;
 pub mod raw_html;
 pub mod record;
+pub mod table;

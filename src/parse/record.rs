@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::error::Diagnostic;
 use crate::load::RecordSource;
+use crate::parse::table::{self, Cell, Column, Origin, Place, Raw, Row, TableFacts};
 
 #[derive(Debug)]
 pub struct Record {
@@ -23,6 +24,9 @@ pub struct Record {
     pub missing: Vec<Diagnostic>,
     /// Its images, in the order of their `"image": n` marks in `by_lang`.
     pub images: Vec<RecordImage>,
+    /// A table record's columns, rows and chart keys where they are written, for
+    /// `table::check` once a TOML record and its CSV are one.
+    pub table: Option<TableFacts>,
 }
 
 /// An image in a record: `photo = { src = "photo.jpg", alt = { ja = "…", en = "…" } }` in TOML,
@@ -130,8 +134,15 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     let mut problems = Vec::new();
     let mut missing = Vec::new();
     check_parity(&root, languages, src, &mut problems, &mut missing);
+    let mut facts = None;
     if let DeValue::Table(table) = root.get_ref() {
         check_chart(table, src, &mut problems);
+        let origin = Arc::new(Origin {
+            file: src.file.clone(),
+            text: Some(src.text.clone()),
+            sheet: None,
+        });
+        facts = table::from_toml(table, &origin, languages, false, &mut problems);
     }
     if !problems.is_empty() {
         problems.extend(missing);
@@ -158,6 +169,7 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         by_lang,
         missing,
         images,
+        table: facts,
     })
 }
 
@@ -270,57 +282,6 @@ fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
                         CHART_KINDS.map(|k| format!("\"{k}\"")).join(", ")
                     )),
             );
-        }
-    }
-    let columns: Vec<(&str, &str)> = match chart.get("values").map(Spanned::get_ref) {
-        Some(DeValue::Array(values)) => values
-            .iter()
-            .filter_map(|v| match v.get_ref() {
-                DeValue::String(s) => Some((s.as_ref(), "a value column of the chart")),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    check_rows(table, &columns, src, out);
-}
-
-/// Each `[[rows]]` value of `columns` is a number (or a text of one, `"1,234"`).
-fn check_rows(
-    table: &DeTable,
-    columns: &[(&str, &str)],
-    src: &RecordSource,
-    out: &mut Vec<Diagnostic>,
-) {
-    if columns.is_empty() {
-        return;
-    }
-    let Some(DeValue::Array(rows)) = table.get("rows").map(Spanned::get_ref) else {
-        return;
-    };
-    for row in rows.iter() {
-        let DeValue::Table(row) = row.get_ref() else {
-            continue;
-        };
-        for (column, what) in columns {
-            let Some(value) = row.get(*column) else {
-                continue;
-            };
-            let number = match value.get_ref() {
-                DeValue::Integer(_) | DeValue::Float(_) => true,
-                DeValue::String(s) => s.replace(',', "").trim().parse::<f64>().is_ok(),
-                _ => false,
-            };
-            if !number {
-                out.push(
-                    Diagnostic::error(
-                        &src.file,
-                        format!("`{column}` is {what}: it must be a number"),
-                    )
-                    .at(&src.text, value.span())
-                    .help(format!("write the figure without quotes or units, e.g. `{column} = 15`; units belong in the column's label")),
-                );
-            }
         }
     }
 }
@@ -625,6 +586,73 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
             });
         }
     }
+    // The facts `table::check` reads: the first line, and each cell where it is written.
+    let origin = Arc::new(Origin {
+        file: src.file.clone(),
+        text: Some(text.clone()),
+        sheet: None,
+    });
+    let cell_place = |row: &csv::ByteRecord, i: usize| {
+        let at = row.position().map_or(0, |p| p.byte() as usize)
+            + row.range(i).map_or(0, |r| r.start)
+            + i;
+        Place::span(&origin, at..at + row.get(i).map_or(0, <[u8]>::len))
+    };
+    let header_place = |i: usize| cell_place(&headers, i);
+    let first_of = |by_lang: &BTreeMap<String, usize>, all: Option<usize>| {
+        all.or_else(|| by_lang.values().min().copied()).unwrap_or(0)
+    };
+    let shown: Vec<&(String, BTreeMap<String, usize>, Option<usize>)> = columns
+        .iter()
+        .filter(|(key, _, _)| !is_alt_of_image(key))
+        .collect();
+    let header_facts = shown
+        .iter()
+        .map(|(key, by_lang, all)| {
+            let key = image_base(key).unwrap_or_else(|| key.clone());
+            Column::header(key, header_place(first_of(by_lang, *all)))
+        })
+        .collect();
+    let row_facts = rows
+        .iter()
+        .map(|row| {
+            let start = row.position().map_or(0, |p| p.byte() as usize);
+            Row {
+                place: Place::span(&origin, start..start),
+                cells: shown
+                    .iter()
+                    .map(|(key, by_lang, all)| {
+                        let first = first_of(by_lang, *all);
+                        let raw = match (image_base(key), all) {
+                            (Some(_), _) => Raw::Other,
+                            (None, Some(i)) => Raw::Text(cell(row, *i)),
+                            (None, None) => Raw::Texts(
+                                by_lang
+                                    .iter()
+                                    .map(|(l, i)| (l.clone(), cell(row, *i), cell_place(row, *i)))
+                                    .collect(),
+                            ),
+                        };
+                        let key = image_base(key).unwrap_or_else(|| key.clone());
+                        let c = Cell {
+                            raw,
+                            place: cell_place(row, first),
+                        };
+                        (key, header_place(first), c)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let facts = TableFacts {
+        declared: Vec::new(),
+        header: Some(header_facts),
+        rows: row_facts,
+        rows_place: Place::span(&origin, header_start..header_start),
+        rows_from_grid: true,
+        chart: Vec::new(),
+        compare: None,
+    };
     let by_lang = languages
         .iter()
         .map(|lang| {
@@ -692,6 +720,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         by_lang,
         missing: missing_texts,
         images,
+        table: Some(facts),
     })
 }
 
@@ -741,6 +770,12 @@ pub fn combine(a: Record, b: Record) -> Record {
         (a, b)
     };
     toml.missing.extend(csv.missing.iter().cloned());
+    // The TOML's columns and chart, checked against the CSV's first line and cells.
+    toml.table = match (toml.table.take(), csv.table.clone()) {
+        (Some(facts), Some(grid)) => Some(facts.with_grid(grid)),
+        (None, grid) => grid,
+        (facts, None) => facts,
+    };
     merge_csv(&mut toml, csv);
     toml
 }
