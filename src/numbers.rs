@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
-use fixed_decimal::{Decimal, SignDisplay};
+use fixed_decimal::{Decimal, SignDisplay, SignedRoundingMode, UnsignedRoundingMode};
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
 
@@ -101,14 +101,20 @@ fn with_sign_outside(digits: &str, place: impl Fn(&str) -> String) -> String {
 /// The digits of `value` in `lang`: grouping, decimal sign and minus sign from ICU4X.
 fn digits(value: f64, decimals: Option<u8>, lang: &str, sign: Sign) -> String {
     // Rust writes the shortest text that reads back as the same f64 (`0.1`, not
-    // `0.1000000000000000055511151231257827`), and rounds to `decimals` digits when asked.
-    let plain = match decimals {
-        Some(d) => format!("{value:.*}", usize::from(d)),
-        None => format!("{value}"),
-    };
+    // `0.1000000000000000055511151231257827`): the figure as the record wrote it. It is rounded
+    // half away from zero, as accounts are (980.25 to one decimal is 980.3).
+    let plain = format!("{value}");
     let Ok(mut decimal) = Decimal::from_str(&plain) else {
         return plain;
     };
+    if let Some(d) = decimals {
+        let position = -i16::from(d);
+        decimal.round_with_mode(
+            position,
+            SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+        );
+        decimal.absolute.pad_end(position);
+    }
     if sign == Sign::Change {
         decimal.apply_sign_display(SignDisplay::ExceptZero);
     }
@@ -190,6 +196,59 @@ fn currency_symbol<'a>(code: &'a str, lang: &str) -> &'a str {
     }
 }
 
+/// A unit written as one text: `"EUR"` (ISO 4217), `"%"`, or a word in every language.
+pub fn unit_of(text: &str, languages: &[String]) -> Unit {
+    if text == "%" {
+        Unit::Percent
+    } else if is_currency_code(text) {
+        Unit::Currency(text.to_string())
+    } else {
+        Unit::Text(
+            languages
+                .iter()
+                .map(|l| (l.clone(), text.to_string()))
+                .collect(),
+        )
+    }
+}
+
+/// `number(value=…, unit=…, decimals=…)` or `number(figure=f)` (a key figure with `value` and
+/// optional `unit` and `decimals`) in a template: the number as the page's language writes it.
+/// A value that is not a number (a figure written as text) is returned as it is.
+pub struct NumberFunction {
+    pub lang: String,
+}
+
+impl tera::Function for NumberFunction {
+    fn call(&self, args: &HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
+        let from = args.get("figure").unwrap_or(&serde_json::Value::Null);
+        let arg = |name: &str| args.get(name).or_else(|| from.get(name));
+        let Some(value) = arg("value") else {
+            return Err("number() needs `value=` (or `figure=`, a key figure)".into());
+        };
+        let Some(n) = value.as_f64() else {
+            return Ok(value.clone());
+        };
+        let unit = match arg("unit") {
+            Some(serde_json::Value::String(u)) => {
+                Some(unit_of(u, std::slice::from_ref(&self.lang)))
+            }
+            _ => None,
+        };
+        let decimals = arg("decimals")
+            .and_then(serde_json::Value::as_u64)
+            .map(|d| d.min(10) as u8);
+        let format = NumberFormat { unit, decimals };
+        Ok(serde_json::Value::String(format_number(
+            n, &format, &self.lang,
+        )))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
+}
+
 /// An ISO 4217 code: three capital letters.
 pub fn is_currency_code(text: &str) -> bool {
     text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase())
@@ -218,6 +277,8 @@ mod tests {
         assert_eq!(format_number(1234.5, &one, "fr"), "1\u{202f}234,5");
         assert_eq!(format_number(-5.0, &NumberFormat::default(), "en"), "-5");
         assert_eq!(format_number(0.1, &NumberFormat::default(), "en"), "0.1");
+        assert_eq!(format_number(980.25, &one, "en"), "980.3");
+        assert_eq!(format_number(2050.0, &one, "de"), "2.050,0");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::error::{closest, Diagnostic};
-use crate::numbers::{format_number, is_currency_code, NumberFormat, Unit};
+use crate::numbers::{format_number, unit_of, NumberFormat, Unit};
 
 /// The file a place is in: its text (TOML, CSV) or, for a spreadsheet, the sheet read.
 #[derive(Debug)]
@@ -527,14 +527,7 @@ fn unit(
 ) -> Option<Unit> {
     let place = Place::span(origin, v.span());
     match v.get_ref() {
-        DeValue::String(s) if s.as_ref() == "%" => Some(Unit::Percent),
-        DeValue::String(s) if is_currency_code(s) => Some(Unit::Currency(s.to_string())),
-        DeValue::String(s) if !s.trim().is_empty() => Some(Unit::Text(
-            languages
-                .iter()
-                .map(|l| (l.clone(), s.to_string()))
-                .collect(),
-        )),
+        DeValue::String(s) if !s.trim().is_empty() => Some(unit_of(s, languages)),
         DeValue::Table(t) if t.keys().all(|k| languages.iter().any(|l| l == k.get_ref())) => {
             Some(Unit::Text(
                 t.iter()

@@ -198,6 +198,10 @@ impl Templates {
                         lang: lang.clone(),
                     },
                 );
+                t.register_function(
+                    "number",
+                    crate::numbers::NumberFunction { lang: lang.clone() },
+                );
                 (lang.clone(), t)
             })
             .collect();
