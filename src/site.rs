@@ -260,7 +260,14 @@ pub fn build_reusing(
     // Records first: pages and the glossary read them.
     let mut records = BTreeMap::new();
     let mut broken_records = HashSet::new();
-    for src in &sources.records {
+    // Spreadsheets last: the TOML record beside one may name the sheet to read.
+    let is_sheet = |src: &&crate::load::RecordSource| src.file.ends_with(".xlsx");
+    let in_order = sources
+        .records
+        .iter()
+        .filter(|s| !is_sheet(s))
+        .chain(sources.records.iter().filter(is_sheet));
+    for src in in_order {
         // In a series, a record belongs to an edition; its id and anchor are those within it,
         // so that the same record has the same anchor in every edition.
         let local = match editions {
@@ -273,7 +280,16 @@ pub fn build_reusing(
             },
             None => None,
         };
-        let mut record = match record::parse(src, &languages) {
+        let parsed = if is_sheet(&src) {
+            let sheet = records
+                .get(&src.id)
+                .and_then(|r: &Record| r.table.as_ref())
+                .and_then(|f| f.sheet.as_ref());
+            record::parse_xlsx(src, &languages, sheet)
+        } else {
+            record::parse(src, &languages)
+        };
+        let mut record = match parsed {
             Ok(mut r) => {
                 if let Some(local) = &local {
                     record::set_local_id(&mut r, &src.id, local);

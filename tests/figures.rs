@@ -146,3 +146,53 @@ fn a_stated_total_the_rows_do_not_add_up_to_is_an_error_at_that_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_spreadsheet_is_a_record_and_its_mistakes_name_sheet_and_cell() {
+    let dir = built();
+    let en = tables(&read(dir.path(), "public/en/2023/finance/index.html"));
+    assert!(en.contains("Divers 14 5,210.5"), "{en}");
+    assert!(en.contains("Total 27 10,590.8"), "{en}");
+
+    // A letter in a number, and a sheet name misspelt.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Staff").unwrap();
+    for (c, h) in ["team.en", "team.ja", "team.de", "people", "hours"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet
+        .write_row(1, 0, ["Divers", "潜水班", "Taucher"])
+        .unwrap();
+    sheet.write_number(1, 3, 14).unwrap();
+    sheet.write_number(1, 4, 5210.5).unwrap();
+    sheet.write_row(2, 0, ["Office", "事務", "Büro"]).unwrap();
+    sheet.write_string(2, 3, "4O").unwrap();
+    sheet.write_number(2, 4, 1480.25).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    write(dir.path(), "content/2023/finance/staff.xlsx", &bytes);
+    let out = run(dir.path(), &["check"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/2023/finance/staff.xlsx:Staff!D3"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`4O` in the column `people` is not a number"),
+        "{stderr}"
+    );
+
+    let toml = read(dir.path(), "content/2023/finance/staff.toml")
+        .replace("sheet = \"Staff\"", "sheet = \"Staf\"");
+    write(dir.path(), "content/2023/finance/staff.toml", toml);
+    let out = run(dir.path(), &["check"]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("content/2023/finance/staff.toml:3:9"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `Staff`?"), "{stderr}");
+}

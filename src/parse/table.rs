@@ -57,6 +57,14 @@ impl Place {
         &self.origin.file
     }
 
+    /// The text and span of a place in a text (an empty text for a sheet's cell).
+    pub fn text_span(&self) -> (Arc<str>, Range<usize>) {
+        match (&self.at, &self.origin.text) {
+            (At::Span(span), Some(text)) => (text.clone(), span.clone()),
+            _ => (Arc::from(""), 0..0),
+        }
+    }
+
     /// An error here.
     pub fn error(&self, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(&self.origin.file, message);
@@ -161,6 +169,8 @@ pub struct TableFacts {
     pub chart: Vec<(ChartRole, String, Place)>,
     /// `compare = "previous"` and `row_key`: the previous edition's values beside these.
     pub compare: Option<(String, Place)>,
+    /// `sheet = "…"`: the sheet of the spreadsheet beside the TOML record that holds the rows.
+    pub sheet: Option<(String, Place)>,
 }
 
 impl TableFacts {
@@ -243,7 +253,8 @@ pub fn from_toml(
     out: &mut Vec<Diagnostic>,
 ) -> Option<TableFacts> {
     let columns = root.get("columns");
-    if columns.is_none() && root.get("chart").is_none() && !beside_grid {
+    let sheet = root.get("sheet");
+    if columns.is_none() && root.get("chart").is_none() && sheet.is_none() && !beside_grid {
         return None;
     }
     let place = |s: Range<usize>| Place::span(origin, s);
@@ -407,6 +418,17 @@ pub fn from_toml(
         let s = c.span();
         place(s.start..s.start)
     });
+    let sheet = sheet.and_then(|v| match v.get_ref() {
+        DeValue::String(s) => Some((s.to_string(), place(v.span()))),
+        _ => {
+            out.push(
+                place(v.span())
+                    .error("`sheet` is the name of a sheet of the spreadsheet beside this record")
+                    .help("e.g. `sheet = \"Grants\"`; without it the first sheet is read"),
+            );
+            None
+        }
+    });
     Some(TableFacts {
         declared,
         header: None,
@@ -415,6 +437,7 @@ pub fn from_toml(
         rows_from_grid: false,
         chart,
         compare,
+        sheet,
     })
 }
 
