@@ -26,9 +26,11 @@ pub struct Diagnostic {
     /// The whole text of `file`, when a span points into it.
     pub source: Option<Arc<str>>,
     pub span: Option<Range<usize>>,
-    pub message: String,
+    pub message: Box<str>,
     /// What to do about it, in plain words.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
+    /// A spreadsheet's sheet and cell (`Grants!B7`), for a file that has no text to quote.
+    pub cell: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -38,8 +40,9 @@ impl Diagnostic {
             file: file.into(),
             source: None,
             span: None,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
             help: None,
+            cell: None,
         }
     }
 
@@ -59,8 +62,14 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at a cell of a spreadsheet (`sheet`, `B7`).
+    pub fn in_cell(mut self, sheet: &str, cell: &str) -> Self {
+        self.cell = Some(format!("{sheet}!{cell}").into());
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -81,8 +90,8 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             help: Some(match self.help {
-                Some(help) => format!("{help}; {why}"),
-                None => why.to_string(),
+                Some(help) => format!("{help}; {why}").into(),
+                None => why.into(),
             }),
             ..self
         }
@@ -100,9 +109,10 @@ impl Diagnostic {
 
     /// `file:line:col` or just `file`.
     pub fn location(&self) -> String {
-        match self.line_col() {
-            Some((line, col)) => format!("{}:{}:{}", self.file, line, col),
-            None => self.file.clone(),
+        match (self.line_col(), &self.cell) {
+            (Some((line, col)), _) => format!("{}:{}:{}", self.file, line, col),
+            (None, Some(cell)) => format!("{}:{}", self.file, cell),
+            (None, None) => self.file.clone(),
         }
     }
 
@@ -131,7 +141,7 @@ impl Diagnostic {
         if let Some(span) = &span {
             diag = diag.with_labels(vec![Label::primary((), span.clone())]);
         } else {
-            diag = diag.with_notes(vec![format!("in {}", self.file)]);
+            diag = diag.with_notes(vec![format!("in {}", self.location())]);
         }
         if let Some(help) = &self.help {
             diag = diag.with_notes(vec![format!("help: {help}")]);
@@ -160,6 +170,17 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The known name nearest to `wanted`, when one is close enough to be a slip of the keyboard
+/// (`itme` → `item`, `planed` → `planned`): for "did you mean" in a message.
+pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(wanted, k), k))
+        .filter(|(d, k)| *d > 0 && *d <= (k.chars().count().max(wanted.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 /// The longest part of a line that is quoted; longer lines (a 2 MB line of minified data) are

@@ -31,7 +31,10 @@ pub struct RecordSource {
     pub file: String,
     /// `projects/approvals` for `content/projects/approvals.toml`.
     pub id: String,
+    /// The text of a TOML or CSV record (empty for a spreadsheet).
     pub text: Arc<str>,
+    /// The bytes of a spreadsheet (`.xlsx`), read as a record's rows.
+    pub bytes: Option<Arc<[u8]>>,
 }
 
 /// Any other file (images, PDFs): copied beside the pages.
@@ -157,8 +160,22 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Sources {
                     file: shown,
                     id: join(&dir, stem),
                     text,
+                    bytes: None,
                 }),
                 Err(d) => diags.push(d),
+            }
+        } else if let Some(stem) = name.strip_suffix(".xlsx") {
+            match std::fs::read(&path) {
+                Ok(bytes) => sources.records.push(RecordSource {
+                    file: shown,
+                    id: join(&dir, stem),
+                    text: Arc::from(""),
+                    bytes: Some(Arc::from(bytes)),
+                }),
+                Err(e) => diags.push(
+                    Diagnostic::error(&shown, format!("cannot read the file: {e}"))
+                        .help("check that the file exists and is readable"),
+                ),
             }
         } else {
             sources.assets.push(Asset { path, rel });

@@ -272,7 +272,14 @@ pub fn build_reusing(
     // Records first: pages and the glossary read them.
     let mut records = BTreeMap::new();
     let mut broken_records = HashSet::new();
-    for src in &sources.records {
+    // Spreadsheets last: the TOML record beside one may name the sheet to read.
+    let is_sheet = |src: &&crate::load::RecordSource| src.file.ends_with(".xlsx");
+    let in_order = sources
+        .records
+        .iter()
+        .filter(|s| !is_sheet(s))
+        .chain(sources.records.iter().filter(is_sheet));
+    for src in in_order {
         // In a series, a record belongs to an edition; its id and anchor are those within it,
         // so that the same record has the same anchor in every edition.
         let local = match editions {
@@ -285,7 +292,16 @@ pub fn build_reusing(
             },
             None => None,
         };
-        let mut record = match record::parse(src, &languages) {
+        let parsed = if is_sheet(&src) {
+            let sheet = records
+                .get(&src.id)
+                .and_then(|r: &Record| r.table.as_ref())
+                .and_then(|f| f.sheet.as_ref());
+            record::parse_xlsx(src, &languages, sheet)
+        } else {
+            record::parse(src, &languages)
+        };
+        let mut record = match parsed {
             Ok(mut r) => {
                 if let Some(local) = &local {
                     record::set_local_id(&mut r, &src.id, local);
@@ -319,6 +335,89 @@ pub fn build_reusing(
     // `{src, alt, image: n}` becomes the image as templates see it (`image::ImageView`).
     for record in records.values_mut() {
         resolve_record_images(record, images, &languages, diags);
+    }
+
+    // Table records checked against their own columns (a TOML record and its CSV as one), then
+    // shown: numbers per language, totals, the previous edition's values. Ids sort by edition,
+    // so an edition's tables are checked before the next edition compares with them.
+    let ids: Vec<String> = records
+        .iter()
+        .filter(|(_, r)| r.table.is_some())
+        .map(|(id, _)| id.clone())
+        .collect();
+    #[allow(clippy::type_complexity)]
+    let mut checked_tables: BTreeMap<
+        String,
+        (Option<Json>, Vec<BTreeMap<String, Option<f64>>>),
+    > = BTreeMap::new();
+    for id in ids {
+        let Some(record) = records.get_mut(&id) else {
+            continue;
+        };
+        let Some(facts) = record.table.as_ref() else {
+            continue;
+        };
+        let (errors, missing, table) = crate::parse::table::check(facts, &languages);
+        let missing_fatal = !missing.is_empty() && !strict.allow_missing_translations;
+        if missing_fatal {
+            diags.extend(missing);
+        } else {
+            diags.extend(missing.into_iter().map(Diagnostic::into_warning));
+        }
+        diags.extend(errors);
+        let Some(table) = table.filter(|_| !missing_fatal) else {
+            records.remove(&id);
+            broken_records.insert(id);
+            continue;
+        };
+        // The text of a row's key, in the default language: how editions match rows.
+        let key_texts = |rows: Option<&Json>, key: &str| -> Vec<String> {
+            rows.and_then(Json::as_array)
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| match r.get(key) {
+                            Some(Json::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                            None => String::new(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let default_rows = |r: &Record| {
+            r.by_lang
+                .get(&config.default_language)
+                .and_then(|r| r.get("rows"))
+                .cloned()
+        };
+        let this_rows = default_rows(record);
+        let row_keys = match &table.compare {
+            Some(key) => key_texts(this_rows.as_ref(), key),
+            None => Vec::new(),
+        };
+        let previous = match (&table.compare, editions) {
+            (Some(key), Some(e)) => e.split(&id).and_then(|(edition, local)| {
+                let at = e.names.iter().position(|n| n == edition)?;
+                let before = e.names.get(at.checked_sub(1)?)?;
+                let (rows, numbers) = checked_tables.get(&format!("{before}/{local}"))?;
+                let by_row: crate::tables::Previous = key_texts(rows.as_ref(), key)
+                    .into_iter()
+                    .zip(numbers.iter().cloned())
+                    .collect();
+                Some((before.clone(), by_row))
+            }),
+            _ => None,
+        };
+        for (lang, json) in record.by_lang.iter_mut() {
+            let previous = previous
+                .as_ref()
+                .zip(editions)
+                .map(|((before, numbers), e)| (numbers, e.label(before, lang)));
+            crate::tables::annotate(json, &table, lang, &row_keys, previous);
+        }
+        if editions.is_some() {
+            checked_tables.insert(id, (this_rows, table.numbers));
+        }
     }
 
     // Front matter of every page.

@@ -21,6 +21,7 @@ macro_rules! embedded {
 
 /// Every file of `themes/default/`, relative to it (a test checks that none is missing).
 pub const DEFAULT_FILES: &[(&str, &[u8])] = embedded![
+    "i18n/de.toml",
     "i18n/en.toml",
     "i18n/ja.toml",
     "i18n/ko.toml",

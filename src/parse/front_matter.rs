@@ -80,7 +80,18 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
         let message = e.message().trim().to_string();
         let key = e.span().and_then(|span| key_at(toml_text, span));
         let help = if message.contains("unknown field") {
-            format!("front matter may only have {ALLOWED_KEYS}; put your own keys under [extra]")
+            let known = ALLOWED_KEYS
+                .split([',', ' '])
+                .filter(|k| !k.is_empty() && *k != "and" && !k.starts_with('['))
+                .chain(["extra"]);
+            let guess = key
+                .as_deref()
+                .and_then(|k| crate::error::closest(k, known))
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            format!(
+                "{guess}front matter may only have {ALLOWED_KEYS}; put your own keys under [extra]"
+            )
         } else if message.contains("missing field") {
             "every page needs `title = \"…\"` in its front matter".to_string()
         } else if let Some(help) = key.as_deref().and_then(value_help) {

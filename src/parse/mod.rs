@@ -5,4 +5,5 @@ pub mod markdown;
 pub mod raw_html;
 pub mod record;
 pub mod svg;
+pub mod table;
 pub mod yaml_front_matter;

@@ -11,6 +11,7 @@ use toml::Spanned;
 use crate::chart::Kind;
 use crate::error::Diagnostic;
 use crate::load::RecordSource;
+use crate::parse::table::{self, Cell, Column, Origin, Place, Raw, Row, TableFacts};
 
 #[derive(Debug)]
 pub struct Record {
@@ -24,6 +25,9 @@ pub struct Record {
     pub missing: Vec<Diagnostic>,
     /// Its images, in the order of their `"image": n` marks in `by_lang`.
     pub images: Vec<RecordImage>,
+    /// A table record's columns, rows and chart keys where they are written, for
+    /// `table::check` once a TOML record and its CSV are one.
+    pub table: Option<TableFacts>,
 }
 
 /// An image in a record: `photo = { src = "photo.jpg", alt = { ja = "…", en = "…" } }` in TOML,
@@ -119,6 +123,9 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     if src.file.ends_with(".csv") {
         return parse_csv(src, languages);
     }
+    if src.file.ends_with(".xlsx") {
+        return parse_xlsx(src, languages, None);
+    }
     let table = DeTable::parse(&src.text).map_err(|e| {
         let d = Diagnostic::error(&src.file, format!("TOML: {}", e.message().trim()))
             .help("records are TOML; texts in both languages are written `key = { ja = \"…\", en = \"…\" }`");
@@ -131,8 +138,15 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
     let mut problems = Vec::new();
     let mut missing = Vec::new();
     check_parity(&root, languages, src, &mut problems, &mut missing);
+    let mut facts = None;
     if let DeValue::Table(table) = root.get_ref() {
         check_chart(table, src, &mut problems);
+        let origin = Arc::new(Origin {
+            file: src.file.clone(),
+            text: Some(src.text.clone()),
+            sheet: None,
+        });
+        facts = table::from_toml(table, &origin, languages, false, &mut problems);
     }
     if !problems.is_empty() {
         problems.extend(missing);
@@ -159,6 +173,7 @@ pub fn parse(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         by_lang,
         missing,
         images,
+        table: facts,
     })
 }
 
@@ -291,7 +306,6 @@ fn check_chart(table: &DeTable, src: &RecordSource, out: &mut Vec<Diagnostic>) {
     if let Some(kind) = kind {
         check_kind(kind, table, chart, &columns, src, out);
     }
-    check_rows(table, &columns, src, out);
 }
 
 /// What `kind` needs of the record: a donut one value column, a line two rows, a donut or a
@@ -345,46 +359,6 @@ fn check_kind(
                     Diagnostic::error(&src.file, format!("`{column}` is negative: {problem}"))
                         .at(&src.text, value.span())
                         .help(help.clone()),
-                );
-            }
-        }
-    }
-}
-
-/// Each `[[rows]]` value of `columns` is a number (or a text of one, `"1,234"`).
-fn check_rows(
-    table: &DeTable,
-    columns: &[(&str, &str)],
-    src: &RecordSource,
-    out: &mut Vec<Diagnostic>,
-) {
-    if columns.is_empty() {
-        return;
-    }
-    let Some(DeValue::Array(rows)) = table.get("rows").map(Spanned::get_ref) else {
-        return;
-    };
-    for row in rows.iter() {
-        let DeValue::Table(row) = row.get_ref() else {
-            continue;
-        };
-        for (column, what) in columns {
-            let Some(value) = row.get(*column) else {
-                continue;
-            };
-            let number = match value.get_ref() {
-                DeValue::Integer(_) | DeValue::Float(_) => true,
-                DeValue::String(s) => s.replace(',', "").trim().parse::<f64>().is_ok(),
-                _ => false,
-            };
-            if !number {
-                out.push(
-                    Diagnostic::error(
-                        &src.file,
-                        format!("`{column}` is {what}: it must be a number"),
-                    )
-                    .at(&src.text, value.span())
-                    .help(format!("write the figure without quotes or units, e.g. `{column} = 15`; units belong in the column's label")),
                 );
             }
         }
@@ -481,13 +455,29 @@ fn localise(value: &DeValue, lang: &str, languages: &[String], images: &mut usiz
     }
 }
 
-/// A record from a spreadsheet: `content/x/visitors.csv`. The first line names the columns; a
-/// text in several languages has one column per language, `name.ja`, `name.en`. A column whose
-/// cells are all numbers (or empty) holds numbers. The record has `columns` (key, label = key,
-/// numeric) and `rows`; a TOML record of the same name beside it (`visitors.toml`) gives the
-/// title, the column labels and the chart, and the CSV gives the rows (`merge_csv`).
+/// A sheet of cells: the first line names the columns, each later line is a row. Every name
+/// and cell keeps its place (a CSV's line and column, a spreadsheet's sheet and cell).
+struct Grid {
+    headers: Vec<(String, Place)>,
+    /// Where the first line is, for a grid without rows.
+    start: Place,
+    rows: Vec<GridRow>,
+}
+
+struct GridRow {
+    place: Place,
+    /// Each cell's text (a spreadsheet's number as its shortest exact text) and place.
+    cells: Vec<(String, Place)>,
+}
+
+/// A record from a CSV file: `content/x/visitors.csv`, read into a grid (`grid_record`).
 fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Diagnostic>> {
     let text: &Arc<str> = &src.text;
+    let origin = Arc::new(Origin {
+        file: src.file.clone(),
+        text: Some(text.clone()),
+        sheet: None,
+    });
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -515,26 +505,164 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         .byte_headers()
         .map_err(|e| vec![csv_error(e)])?
         .clone();
+    // Field ranges leave out the delimiters: one comma before each earlier field.
+    let place = |row: &csv::ByteRecord, i: usize| {
+        let at = row.position().map_or(0, |p| p.byte() as usize)
+            + row.range(i).map_or(0, |r| r.start)
+            + i;
+        Place::span(&origin, at..at + row.get(i).map_or(0, <[u8]>::len))
+    };
+    let texts = |row: &csv::ByteRecord| -> Vec<(String, Place)> {
+        (0..row.len())
+            .map(|i| {
+                let cell = String::from_utf8_lossy(row.get(i).unwrap_or(b""))
+                    .trim()
+                    .to_string();
+                (cell, place(row, i))
+            })
+            .collect()
+    };
     let header_start = headers.position().map_or(0, |p| p.byte() as usize);
     let mut problems = Vec::new();
+    let mut rows = Vec::new();
+    for row in reader.byte_records() {
+        match row {
+            Ok(row) => {
+                let start = row.position().map_or(0, |p| p.byte() as usize);
+                rows.push(GridRow {
+                    place: Place::span(&origin, start..start),
+                    cells: texts(&row),
+                });
+            }
+            Err(e) => problems.push(csv_error(e)),
+        }
+    }
+    let grid = Grid {
+        headers: texts(&headers),
+        start: Place::span(&origin, header_start..header_start),
+        rows,
+    };
+    grid_record(src, grid, languages, problems)
+}
+
+/// A record from a spreadsheet (`.xlsx`, read with calamine): its first sheet, or the sheet
+/// that the TOML record of the same name names (`sheet = "Grants"`, given with its place).
+pub fn parse_xlsx(
+    src: &RecordSource,
+    languages: &[String],
+    sheet: Option<&(String, Place)>,
+) -> Result<Record, Vec<Diagnostic>> {
+    use calamine::{Data, Reader};
+    let bytes = src.bytes.clone().unwrap_or_else(|| Arc::from(&[][..]));
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            vec![
+                Diagnostic::error(&src.file, format!("this spreadsheet cannot be read: {e}"))
+                    .help("save it from your spreadsheet program as an Excel workbook (.xlsx)"),
+            ]
+        })?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some((wanted, place)) => {
+            if !names.contains(wanted) {
+                let guess = crate::error::closest(wanted, names.iter().map(String::as_str))
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                return Err(vec![place
+                    .error(format!("{} has no sheet `{wanted}`", src.file))
+                    .help(format!(
+                        "{guess}its sheets are {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))]);
+            }
+            wanted.clone()
+        }
+        None => names.first().cloned().ok_or_else(|| {
+            vec![
+                Diagnostic::error(&src.file, "this spreadsheet has no sheet")
+                    .help("a spreadsheet record reads its first sheet: put the table there"),
+            ]
+        })?,
+    };
+    let range = workbook.worksheet_range(&name).map_err(|e| {
+        vec![
+            Diagnostic::error(&src.file, format!("the sheet `{name}` cannot be read: {e}"))
+                .help("save it from your spreadsheet program as an Excel workbook (.xlsx)"),
+        ]
+    })?;
+    let origin = Arc::new(Origin {
+        file: src.file.clone(),
+        text: None,
+        sheet: Some(name.clone()),
+    });
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        let mut cells = Vec::new();
+        for (c, data) in row.iter().enumerate() {
+            let place = Place::cell(&origin, top + r as u32, left + c as u32);
+            let text = match data {
+                Data::Empty => String::new(),
+                Data::String(s) => s.trim().to_string(),
+                Data::Float(f) => format!("{f}"),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => d.to_string(),
+                Data::DateTimeIso(d) | Data::DurationIso(d) => d.clone(),
+                Data::Error(e) => {
+                    problems.push(
+                        place
+                            .error(format!(
+                                "this cell holds an error ({e:?}) where a value should be"
+                            ))
+                            .help("fix the formula, or write the value itself"),
+                    );
+                    String::new()
+                }
+            };
+            cells.push((text, place));
+        }
+        lines.push((Place::cell(&origin, top + r as u32, left), cells));
+    }
+    let mut lines = lines.into_iter();
+    let (start, headers) = lines
+        .next()
+        .unwrap_or_else(|| (Place::cell(&origin, 0, 0), Vec::new()));
+    let grid = Grid {
+        headers,
+        start,
+        rows: lines
+            .map(|(place, cells)| GridRow { place, cells })
+            .collect(),
+    };
+    grid_record(src, grid, languages, problems)
+}
+
+/// The record of a grid. The first line names the columns; a text in several languages has one
+/// column per language, `name.ja`, `name.en`. A column whose cells are all numbers (or empty)
+/// holds numbers. The record has `columns` (key, label = key, numeric) and `rows`; a TOML record
+/// of the same name beside it (`visitors.toml`) gives the title, the column labels and the
+/// chart, and the grid gives the rows (`merge_csv`).
+fn grid_record(
+    src: &RecordSource,
+    grid: Grid,
+    languages: &[String],
+    mut problems: Vec<Diagnostic>,
+) -> Result<Record, Vec<Diagnostic>> {
     let mut missing_texts = Vec::new();
     // Column key → the header cell of each language (or `None` for a column in every language).
     let mut columns: Vec<(String, BTreeMap<String, usize>, Option<usize>)> = Vec::new();
-    for (i, raw) in headers.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw).trim().to_string();
-        // Field ranges leave out the delimiters: one comma before each earlier field.
-        let span = header_start + headers.range(i).map_or(0, |r| r.start) + i;
-        let located = |d: Diagnostic| d.at(text, span..span + raw.len().max(1));
+    for (i, (name, place)) in grid.headers.iter().enumerate() {
+        let name = name.clone();
         if name.is_empty() {
-            problems.push(
-                located(Diagnostic::error(
-                    &src.file,
-                    format!("column {} has no name", i + 1),
-                ))
-                .help(
-                    "write a name for every column on the first line, e.g. `name.ja,name.en,count`",
-                ),
-            );
+            problems.push(place.error(format!("column {} has no name", i + 1)).help(
+                "write a name for every column on the first line, e.g. `name.ja,name.en,count`",
+            ));
             continue;
         }
         let (key, lang) = match name.rsplit_once('.') {
@@ -550,14 +678,14 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
                     && lang.len() <= 8 =>
             {
                 problems.push(
-                    located(Diagnostic::error(
-                        &src.file,
-                        format!("`{lang}` in `{name}` is not a language of the site"),
-                    ))
-                    .help(format!(
-                        "name a column of texts `key.<lang>` with one of {}",
-                        languages.join(", ")
-                    )),
+                    place
+                        .error(format!(
+                            "`{lang}` in `{name}` is not a language of the site"
+                        ))
+                        .help(format!(
+                            "name a column of texts `key.<lang>` with one of {}",
+                            languages.join(", ")
+                        )),
                 );
                 continue;
             }
@@ -571,11 +699,9 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
             (None, Some(lang)) => columns.push((key, BTreeMap::from([(lang, i)]), None)),
             (None, None) => columns.push((key, BTreeMap::new(), Some(i))),
             _ => problems.push(
-                located(Diagnostic::error(
-                    &src.file,
-                    format!("the column `{name}` is named twice"),
-                ))
-                .help("give every column its own name"),
+                place
+                    .error(format!("the column `{name}` is named twice"))
+                    .help("give every column its own name"),
             ),
         }
     }
@@ -588,36 +714,49 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
                 .collect();
             if !missing.is_empty() {
                 let first = by_lang.values().next().copied().unwrap_or(0);
-                let span = header_start + headers.range(first).map_or(0, |r| r.start) + first;
                 missing_texts.push(
-                    Diagnostic::error(
-                        &src.file,
-                        format!("the column `{key}` has no {} version", missing.join(", ")),
-                    )
-                    .at(text, span..span + headers.get(first).map_or(1, <[u8]>::len))
-                    .help(format!(
-                        "add a column `{key}.{}` to the first line",
-                        missing[0]
-                    )),
+                    grid.headers[first]
+                        .1
+                        .error(format!(
+                            "the column `{key}` has no {} version",
+                            missing.join(", ")
+                        ))
+                        .help(format!(
+                            "add a column `{key}.{}` to the first line",
+                            missing[0]
+                        )),
                 );
             }
         }
     }
-    let mut rows: Vec<csv::ByteRecord> = Vec::new();
-    for row in reader.byte_records() {
-        match row {
-            Ok(row) => rows.push(row),
-            Err(e) => problems.push(csv_error(e)),
+    // A spreadsheet's rows may be shorter than its first line (empty cells at the end); a row
+    // longer than it has a cell without a column.
+    for row in &grid.rows {
+        if let Some((text, place)) = row
+            .cells
+            .get(grid.headers.len()..)
+            .and_then(|extra| extra.iter().find(|(t, _)| !t.is_empty()))
+        {
+            problems.push(
+                place
+                    .error(format!(
+                        "`{text}` is in a column that the first line does not name"
+                    ))
+                    .help("name the column on the first line, or remove the cell"),
+            );
         }
     }
     if !problems.is_empty() {
         problems.extend(missing_texts);
         return Err(problems);
     }
-    let cell = |row: &csv::ByteRecord, i: usize| {
-        String::from_utf8_lossy(row.get(i).unwrap_or(b""))
-            .trim()
-            .to_string()
+    let rows = &grid.rows;
+    let cell =
+        |row: &GridRow, i: usize| row.cells.get(i).map_or("", |(t, _)| t.as_str()).to_string();
+    let cell_place = |row: &GridRow, i: usize| {
+        row.cells
+            .get(i)
+            .map_or_else(|| row.place.clone(), |(_, p)| p.clone())
     };
     // A column of numbers: every non-empty cell parses as one.
     let numeric: Vec<bool> = columns
@@ -647,33 +786,28 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
             .is_some_and(|base| image_columns.iter().any(|b| b == base))
     };
     // The cell of a column in `lang` (its own column, or the first language's that has one).
-    let cell_in = |row: &csv::ByteRecord,
-                   by_lang: &BTreeMap<String, usize>,
-                   all: Option<usize>,
-                   lang: &str| {
-        let i = all
-            .or_else(|| {
-                std::iter::once(lang)
-                    .chain(languages.iter().map(String::as_str))
-                    .find_map(|l| by_lang.get(l).copied())
-            })
-            .unwrap_or(0);
-        cell(row, i)
-    };
+    let cell_in =
+        |row: &GridRow, by_lang: &BTreeMap<String, usize>, all: Option<usize>, lang: &str| {
+            let i = all
+                .or_else(|| {
+                    std::iter::once(lang)
+                        .chain(languages.iter().map(String::as_str))
+                        .find_map(|l| by_lang.get(l).copied())
+                })
+                .unwrap_or(0);
+            cell(row, i)
+        };
     let alt_column = |base: &str| {
         columns
             .iter()
             .find(|(key, _, _)| *key == format!("{base}.alt"))
     };
     let mut images = Vec::new();
-    for row in &rows {
+    for row in rows {
         for (key, _, all) in &columns {
             let (Some(base), Some(i)) = (image_base(key), all) else {
                 continue;
             };
-            let at = row.position().map_or(0, |p| p.byte() as usize)
-                + row.range(*i).map_or(0, |r| r.start)
-                + i;
             let alt = match alt_column(&base) {
                 Some((_, by_lang, all)) => languages
                     .iter()
@@ -682,15 +816,70 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
                     .collect(),
                 None => BTreeMap::new(),
             };
+            let (text, span) = cell_place(row, *i).text_span();
             images.push(RecordImage {
                 src: cell(row, *i),
                 alt,
                 file: src.file.clone(),
-                text: text.clone(),
-                span: at..at + row.get(*i).map_or(1, <[u8]>::len).max(1),
+                text,
+                span: span.start..span.end.max(span.start + 1),
             });
         }
     }
+    // The facts `table::check` reads: the first line, and each cell where it is written.
+    let first_of = |by_lang: &BTreeMap<String, usize>, all: Option<usize>| {
+        all.or_else(|| by_lang.values().min().copied()).unwrap_or(0)
+    };
+    let shown: Vec<&(String, BTreeMap<String, usize>, Option<usize>)> = columns
+        .iter()
+        .filter(|(key, _, _)| !is_alt_of_image(key))
+        .collect();
+    let header_place = |i: usize| grid.headers[i].1.clone();
+    let header_facts = shown
+        .iter()
+        .map(|(key, by_lang, all)| {
+            let key = image_base(key).unwrap_or_else(|| key.clone());
+            Column::header(key, header_place(first_of(by_lang, *all)))
+        })
+        .collect();
+    let row_facts = rows
+        .iter()
+        .map(|row| Row {
+            place: row.place.clone(),
+            cells: shown
+                .iter()
+                .map(|(key, by_lang, all)| {
+                    let first = first_of(by_lang, *all);
+                    let raw = match (image_base(key), all) {
+                        (Some(_), _) => Raw::Other,
+                        (None, Some(i)) => Raw::Text(cell(row, *i)),
+                        (None, None) => Raw::Texts(
+                            by_lang
+                                .iter()
+                                .map(|(l, i)| (l.clone(), cell(row, *i), cell_place(row, *i)))
+                                .collect(),
+                        ),
+                    };
+                    let key = image_base(key).unwrap_or_else(|| key.clone());
+                    let c = Cell {
+                        raw,
+                        place: cell_place(row, first),
+                    };
+                    (key, header_place(first), c)
+                })
+                .collect(),
+        })
+        .collect();
+    let facts = TableFacts {
+        declared: Vec::new(),
+        header: Some(header_facts),
+        rows: row_facts,
+        rows_place: grid.start.clone(),
+        rows_from_grid: true,
+        chart: Vec::new(),
+        compare: None,
+        sheet: None,
+    };
     let by_lang = languages
         .iter()
         .map(|lang| {
@@ -758,6 +947,7 @@ fn parse_csv(src: &RecordSource, languages: &[String]) -> Result<Record, Vec<Dia
         by_lang,
         missing: missing_texts,
         images,
+        table: Some(facts),
     })
 }
 
@@ -801,12 +991,18 @@ fn number(cell: &str) -> Option<Json> {
 /// Two records of one name (`visitors.toml` and `visitors.csv`) as one: the TOML record with the
 /// CSV's rows. (Two files of one name and kind cannot exist, so there is no other pair.)
 pub fn combine(a: Record, b: Record) -> Record {
-    let (mut toml, csv) = if a.file.ends_with(".csv") {
+    let (mut toml, csv) = if !a.file.ends_with(".toml") {
         (b, a)
     } else {
         (a, b)
     };
     toml.missing.extend(csv.missing.iter().cloned());
+    // The TOML's columns and chart, checked against the CSV's first line and cells.
+    toml.table = match (toml.table.take(), csv.table.clone()) {
+        (Some(facts), Some(grid)) => Some(facts.with_grid(grid)),
+        (None, grid) => grid,
+        (facts, None) => facts,
+    };
     merge_csv(&mut toml, csv);
     toml
 }
@@ -863,6 +1059,7 @@ mod tests {
             file: "content/r.toml".into(),
             id: "r".into(),
             text: Arc::from(text),
+            bytes: None,
         }
     }
 
@@ -913,6 +1110,7 @@ mod tests {
             file: "content/visitors.csv".into(),
             id: "visitors".into(),
             text: Arc::from(text),
+            bytes: None,
         }
     }
 

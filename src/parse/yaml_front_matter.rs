@@ -190,6 +190,7 @@ mod tests {
         assert_eq!(
             d.help.unwrap(),
             "replace lines 1 to 4 (from `---` to `---`) with:\n+++\ntitle = \"Grants\"\n\n[extra]\nlayout = \"post\"\n+++"
+                .into()
         );
         // Not YAML either: the place where it stops reading.
         let page: Arc<str> = Arc::from("---\ntitle: [a\n---\n");

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value as Json};
 
+use crate::numbers::{format_signed, unit_of, NumberFormat, Sign};
 use crate::site::Site;
 
 /// One value of a key figure in one edition.
@@ -15,6 +16,8 @@ struct Point {
     edition: String,
     label: String,
     value: Json,
+    /// The figure's `unit` and `decimals`: its change keeps them (`+€86,000`, `+8.7%`).
+    format: Option<NumberFormat>,
 }
 
 /// (language, series key, figure key) → the figure in each edition, oldest first.
@@ -49,6 +52,16 @@ impl Figures {
                         continue;
                     };
                     let value = serde_json::to_value(value).unwrap_or(Json::Null);
+                    let unit = figure
+                        .get("unit")
+                        .and_then(toml::Value::as_str)
+                        .map(|u| unit_of(u, std::slice::from_ref(&page.lang)));
+                    let decimals = figure
+                        .get("decimals")
+                        .and_then(toml::Value::as_integer)
+                        .map(|d| d.clamp(0, 10) as u8);
+                    let format = (unit.is_some() || decimals.is_some())
+                        .then_some(NumberFormat { unit, decimals });
                     points
                         .entry((page.lang.clone(), page.series_key.clone(), key.to_string()))
                         .or_default()
@@ -56,6 +69,7 @@ impl Figures {
                             edition: name.clone(),
                             label: editions.label(name, &page.lang).to_string(),
                             value,
+                            format,
                         });
                 }
             }
@@ -94,7 +108,10 @@ impl Figures {
         let previous = points.iter().rev().find(|p| p.edition != edition);
         let change = match (current, previous) {
             (Some(c), Some(p)) => match (number(&c.value), number(&p.value)) {
-                (Some(c), Some(p)) => Some(signed(c - p)),
+                (Some(now), Some(was)) => Some(match &c.format {
+                    Some(format) => format_signed(now - was, format, lang, Sign::Change),
+                    None => signed(now - was),
+                }),
                 _ => None,
             },
             _ => None,
@@ -116,7 +133,14 @@ impl Figures {
         } else {
             String::new()
         };
-        let point = |p: &Point| json!({"edition": p.edition, "label": p.label, "value": p.value});
+        // A figure with a unit or decimals is written as its language writes it, unit and all.
+        let shown = |p: &Point| match (&p.format, number(&p.value)) {
+            (Some(format), Some(n)) if p.value.is_number() => {
+                Json::String(crate::numbers::format_number(n, format, lang))
+            }
+            _ => p.value.clone(),
+        };
+        let point = |p: &Point| json!({"edition": p.edition, "label": p.label, "value": shown(p)});
         json!({
             "points": points.iter().map(|p| point(p)).collect::<Vec<_>>(),
             "previous": previous.map(|p| point(p)),

@@ -204,6 +204,10 @@ impl Templates {
                     "series",
                     super::series::SeriesFunction(figures.clone(), words),
                 );
+                t.register_function(
+                    "number",
+                    crate::numbers::NumberFunction { lang: lang.clone() },
+                );
                 (lang.clone(), t)
             })
             .collect();

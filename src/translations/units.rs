@@ -125,6 +125,7 @@ pub fn collect(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
             file: CONFIG_FILE.to_string(),
             id: String::new(),
             text: config_text,
+            bytes: None,
         },
         &mut problems,
     );

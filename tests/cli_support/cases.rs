@@ -582,6 +582,202 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "translations.lock:1:",
     ),
+    (
+        "csv-header-not-a-declared-column",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n".as_bytes(),
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                "drug.ja,drug.en,cuont\n甲,A,3\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.csv:1:17",
+    ),
+    (
+        "declared-column-missing-from-the-csv",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n".as_bytes(),
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                "drug.ja,drug.en\n甲,A\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:7:7",
+    ),
+    (
+        "chart-label-not-a-column",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"ジヌツキシマブ\", en = \"Dinutuximab\" }\ncount = 15\n\n[chart]\nlabel = \"durg\"\nvalues = [\"count\"]\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:16:9",
+    ),
+    (
+        "chart-value-not-a-column",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"ジヌツキシマブ\", en = \"Dinutuximab\" }\ncount = 15\n\n[chart]\nlabel = \"drug\"\nvalues = [\"count\", \"cuont\"]\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:17:20",
+    ),
+    (
+        "row-key-not-a-column",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"甲\", en = \"A\" }\ncuont = 15\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:13:1",
+    ),
+    (
+        "letter-in-a-numeric-csv-cell",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n".as_bytes(),
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                "drug.ja,drug.en,count\n甲,A,15\n乙,B,48O0\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.csv:3:5",
+    ),
+    (
+        "letter-in-a-csv-column-of-numbers",
+        &[
+            Write(
+                "content/reports/visitors.csv",
+                "month.ja,month.en,visitors\n3月,March,120\n4月,April,48O0\n5月,May,130\n".as_bytes(),
+            ),
+        ],
+        "content/reports/visitors.csv:3:10",
+    ),
+    (
+        "empty-text-in-a-record",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"\", en = \"A\" }\ncount = 15\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:12:15",
+    ),
+    (
+        "empty-text-cell-in-a-csv",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n".as_bytes(),
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                "drug.ja,drug.en,count\n甲,,15\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.csv:2:3",
+    ),
+    (
+        "empty-number-in-a-record",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"甲\", en = \"A\" }\ncount = \"\"\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:13:9",
+    ),
+    (
+        "empty-record",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:3:1",
+    ),
+    (
+        "csv-with-only-its-header",
+        &[
+            Write(
+                "content/reports/visitors.csv",
+                "month.ja,month.en,visitors\n".as_bytes(),
+            ),
+        ],
+        "content/reports/visitors.csv:1:1",
+    ),
+    (
+        "nan-in-a-csv",
+        &[
+            Write(
+                "content/reports/visitors.csv",
+                "month.ja,month.en,visitors\n3月,March,NaN\n".as_bytes(),
+            ),
+        ],
+        "content/reports/visitors.csv:2:10",
+    ),
+    (
+        "number-too-large-to-write-exactly",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"甲\", en = \"A\" }\ncount = 1e308\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:13:9",
+    ),
+    (
+        "stated-total-differs-from-the-rows",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\ntotal = 16\n\n[[rows]]\ndrug = { ja = \"ジヌツキシマブ\", en = \"Dinutuximab\" }\ncount = 15\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:10:9",
+    ),
+    (
+        "unknown-column-setting",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "title = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnmeric = true\n\n[[rows]]\ndrug = { ja = \"ジヌツキシマブ\", en = \"Dinutuximab\" }\ncount = 15\n".as_bytes(),
+            ),
+        ],
+        "did you mean `numeric`?",
+    ),
+    (
+        "unknown-table-record-key",
+        &[
+            Write(
+                "content/reports/approvals.toml",
+                "titel = \"x\"\ntitle = { ja = \"承認事例\", en = \"Approvals\" }\n\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"薬剤\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"件数\", en = \"Count\" }\nnumeric = true\n\n[[rows]]\ndrug = { ja = \"ジヌツキシマブ\", en = \"Dinutuximab\" }\ncount = 15\n".as_bytes(),
+            ),
+        ],
+        "content/reports/approvals.toml:1:1",
+    ),
+    (
+        "unknown-front-matter-key-near-a-known-one",
+        &[
+            Write(
+                "content/reports/approvals.en.md",
+                "+++\ntitle = \"Approvals\"\nwieght = 1\n+++\n".as_bytes(),
+            ),
+        ],
+        "did you mean `weight`?",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
