@@ -231,6 +231,7 @@ pub fn build_keeping(
         Some(out) => outputs::pdf::add(
             &mut output,
             &site,
+            &options.root,
             &print_pages,
             out,
             options.pdf,

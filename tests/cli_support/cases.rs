@@ -446,6 +446,30 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "static/broken.svg:1:",
     ),
+    (
+        "raw-html-image-with-an-absolute-path",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nOur logo: <img src=\"/home/editor/.ssh/key.png\" alt=\"logo\">\n",
+        )],
+        "content/_index.en.md:5:16",
+    ),
+    (
+        "raw-html-image-climbing-out-of-the-site",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<p><img alt=\"x\" src=\"../../../../etc/x.png\"></p>\n",
+        )],
+        "content/_index.en.md:5:17",
+    ),
+    (
+        "raw-html-svg-image-with-a-file-url",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<svg width=\"10\" height=\"10\"><image href=\"file:///etc/ssl/private/key.png\"/></svg>\n",
+        )],
+        "content/_index.en.md:5:36",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
