@@ -470,6 +470,20 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/_index.en.md:5:36",
     ),
+    (
+        "pages-differing-only-in-case",
+        &[
+            Write(
+                "content/reports/Approvals.en.md",
+                b"+++\ntitle = \"Approvals again\"\n+++\n\nText.\n",
+            ),
+            Write(
+                "content/reports/Approvals.ja.md",
+                b"+++\ntitle = \"\xe6\x89\xbf\xe8\xaa\x8d\"\n+++\n\nText.\n",
+            ),
+        ],
+        "content/reports/Approvals.en.md and this file would be published as en/reports/Approvals/index.html and en/reports/approvals/index.html",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
