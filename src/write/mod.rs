@@ -114,6 +114,21 @@ impl Output {
         self.files.iter().map(|(p, (c, _))| (p.as_str(), c))
     }
 
+    /// Every folder the files go in (relative, with `/`), each once, parents included.
+    pub fn folders(&self) -> impl Iterator<Item = &str> {
+        let mut folders = std::collections::BTreeSet::new();
+        for path in self.files.keys() {
+            let mut at = path.as_str();
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                if !folders.insert(parent) {
+                    break;
+                }
+                at = parent;
+            }
+        }
+        folders.into_iter()
+    }
+
     /// Every file copied as it is from a source file: (output path, source file, source as
     /// shown).
     pub fn copies(&self) -> impl Iterator<Item = (&str, &Path, &str)> {
@@ -565,6 +580,10 @@ pub struct Staging {
     /// build's files on commit.
     written: written::Written,
     root: PathBuf,
+    /// Whether [`Staging::sync`] has made the new site durable.
+    synced: bool,
+    /// The files written since, to be synced.
+    unsynced: std::sync::Mutex<Vec<PathBuf>>,
     /// Dropped last: the folders above are removed before another build may start. Handed to
     /// the [`Removal`] of the old site on commit.
     lock: Option<File>,
@@ -612,6 +631,8 @@ impl Staging {
             recycled,
             written: written::Written::load(root),
             root: root.to_path_buf(),
+            synced: false,
+            unsynced: Default::default(),
             lock: Some(lock),
         })
     }
@@ -639,13 +660,26 @@ impl Staging {
             }
             with_write_permission(&target, || rewrite(&target, bytes))?;
             self.written.record(&target, hash);
+            self.to_sync(target);
             return Ok(());
         }
         let previous = self.out.join(path);
+        // A link to a file of the live site (made durable by the build that wrote it) adds only
+        // an entry to its folder, which `sync` makes durable.
         if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
             return Ok(());
         }
-        std::fs::write(target, bytes)
+        std::fs::write(&target, bytes)?;
+        self.to_sync(target);
+        Ok(())
+    }
+
+    /// Remembers a file this build wrote, for [`sync`](Self::sync).
+    fn to_sync(&self, file: PathBuf) {
+        self.unsynced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(file);
     }
 
     /// Removes from a recycled staging folder every file for which `keep` (given the path
@@ -725,8 +759,45 @@ impl Staging {
         )
     }
 
-    /// Marks the new site as nenpo's and swaps it into place, then starts removing the previous
-    /// site in a thread of its own: see [`Removal`].
+    /// Marks the new site as nenpo's and makes it durable, so that a power loss after the swap
+    /// cannot leave the output holding empty or half-written files, or files it no longer has:
+    /// every file this build wrote, then each of `folders` (relative, with `/`: the folders of
+    /// the new site, whose entries this build added or removed), then the staging folder
+    /// itself, each with `fsync`, in parallel. Only what this build changed is synced: a file a
+    /// rebuild left as it was is already on the disk. [`commit`](Self::commit) does this (without
+    /// `folders`) when it has not been done.
+    pub fn sync<'f>(&mut self, folders: impl Iterator<Item = &'f str>) -> Result<(), Diagnostic> {
+        if self.synced {
+            return Ok(());
+        }
+        let shown = self.out.display().to_string();
+        let files = std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|p| p.into_inner()));
+        let folders: std::collections::BTreeSet<PathBuf> =
+            folders.map(|f| self.dir.join(f)).collect();
+        self.write_file(MARKER, MARKER_TEXT.as_bytes())
+            .and_then(|()| {
+                fs::on_io_threads(files.len() + folders.len(), || {
+                    files
+                        .par_iter()
+                        .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))?;
+                    folders.par_iter().try_for_each(|d| sync_folder(d))
+                })
+            })
+            .and_then(|()| {
+                let marker = self.dir.join(MARKER);
+                File::open(marker).and_then(|f| f.sync_all())?;
+                sync_folder(&self.dir)
+            })
+            .map_err(|e| {
+                Diagnostic::error(&shown, format!("cannot write the new site to the disk: {e}"))
+                    .help("check that the disk is not full and works; the previous site was left as it was")
+            })?;
+        self.synced = true;
+        Ok(())
+    }
+
+    /// Marks the new site as nenpo's, makes it durable ([`sync`](Self::sync)) and swaps it into
+    /// place, then starts removing the previous site in a thread of its own: see [`Removal`].
     pub fn commit(mut self) -> Result<Removal, Diagnostic> {
         let shown = self.out.display().to_string();
         let fail = |what: &str, e: io::Error| {
@@ -734,10 +805,17 @@ impl Staging {
                 "check that the output folder and its parent are writable; the previous site was left as it was",
             )
         };
-        self.write_file(MARKER, MARKER_TEXT.as_bytes())
-            .map_err(|e| fail("cannot write the new site", e))?;
+        self.sync(std::iter::empty())?;
         let old = swap(&self.dir, &self.out, &self.aside)
             .map_err(|e| fail("cannot move the new site into place", e))?;
+        // The swap itself is an entry of the parent folder: durable once that folder is.
+        if let Some(parent) = self.out.parent() {
+            let _ = sync_folder(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            });
+        }
         std::mem::take(&mut self.written).save(&self.root, std::time::SystemTime::now());
         // From here the staging folder (or the aside one) holds the previous site, which the
         // removal owns, with the lock: `Drop` leaves both folders alone.
@@ -765,6 +843,20 @@ impl Drop for Staging {
             }
             let _ = remove_forcefully(&self.aside);
         }
+    }
+}
+
+/// Makes a folder's entries durable (where the OS can open a folder: not on Windows, whose
+/// file systems make renames durable with the file's metadata).
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
     }
 }
 
