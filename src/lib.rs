@@ -270,7 +270,7 @@ pub fn build_keeping(
     stream.finish().map_err(one)?;
     output.write_into(&staging).map_err(one)?;
     timings.lap("write");
-    staging.sync(output.folders()).map_err(one)?;
+    staging.sync().map_err(one)?;
     timings.lap("sync");
     let removal = staging.commit().map_err(one)?;
     timings.lap("swap");

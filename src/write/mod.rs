@@ -114,21 +114,6 @@ impl Output {
         self.files.iter().map(|(p, (c, _))| (p.as_str(), c))
     }
 
-    /// Every folder the files go in (relative, with `/`), each once, parents included.
-    pub fn folders(&self) -> impl Iterator<Item = &str> {
-        let mut folders = std::collections::BTreeSet::new();
-        for path in self.files.keys() {
-            let mut at = path.as_str();
-            while let Some((parent, _)) = at.rsplit_once('/') {
-                if !folders.insert(parent) {
-                    break;
-                }
-                at = parent;
-            }
-        }
-        folders.into_iter()
-    }
-
     /// Every file copied as it is from a source file: (output path, source file, source as
     /// shown).
     pub fn copies(&self) -> impl Iterator<Item = (&str, &Path, &str)> {
@@ -197,6 +182,8 @@ impl Output {
                 }
                 std::fs::create_dir_all(&dir).map_err(|e| staging.failure(e))?;
             }
+            // New entries in the folders above it, up to the first that existed.
+            staging.changed_folder_chain(&dir);
         }
         Ok(())
     }
@@ -582,8 +569,9 @@ pub struct Staging {
     root: PathBuf,
     /// Whether [`Staging::sync`] has made the new site durable.
     synced: bool,
-    /// The files written since, to be synced.
-    unsynced: std::sync::Mutex<Vec<PathBuf>>,
+    /// The files this build wrote and the folders whose entries it changed, to be synced.
+    #[allow(clippy::type_complexity)]
+    unsynced: std::sync::Mutex<(Vec<PathBuf>, std::collections::BTreeSet<PathBuf>)>,
     /// Dropped last: the folders above are removed before another build may start. Handed to
     /// the [`Removal`] of the old site on commit.
     lock: Option<File>,
@@ -658,28 +646,54 @@ impl Staging {
             if self.written.holds(&target, hash) {
                 return Ok(());
             }
-            with_write_permission(&target, || rewrite(&target, bytes))?;
+            let wrote = with_write_permission(&target, || rewrite(&target, bytes))?;
             self.written.record(&target, hash);
-            self.to_sync(target);
+            if wrote {
+                // Rewritten in place, or replaced (a new entry in its folder).
+                self.changed_folder(target.parent().unwrap_or(&self.dir).to_path_buf());
+                self.changed_file(target);
+            }
             return Ok(());
         }
         let previous = self.out.join(path);
+        self.changed_folder(target.parent().unwrap_or(&self.dir).to_path_buf());
         // A link to a file of the live site (made durable by the build that wrote it) adds only
-        // an entry to its folder, which `sync` makes durable.
+        // an entry to its folder.
         if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
             return Ok(());
         }
         std::fs::write(&target, bytes)?;
-        self.to_sync(target);
+        self.changed_file(target);
         Ok(())
     }
 
     /// Remembers a file this build wrote, for [`sync`](Self::sync).
-    fn to_sync(&self, file: PathBuf) {
+    fn changed_file(&self, file: PathBuf) {
         self.unsynced
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .0
             .push(file);
+    }
+
+    /// Remembers a folder whose entries this build changed, for [`sync`](Self::sync).
+    fn changed_folder(&self, folder: PathBuf) {
+        self.unsynced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .insert(folder);
+    }
+
+    /// A folder this build made, and those above it up to the staging folder: each holds a new
+    /// entry.
+    fn changed_folder_chain(&self, made: &Path) {
+        let mut unsynced = self.unsynced.lock().unwrap_or_else(|p| p.into_inner());
+        for folder in made.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+            if !unsynced.1.insert(folder.to_path_buf()) {
+                break;
+            }
+        }
     }
 
     /// Removes from a recycled staging folder every file for which `keep` (given the path
@@ -725,6 +739,7 @@ impl Staging {
             } else {
                 let at = entry.path();
                 with_write_permission(&at, || std::fs::remove_file(&at)).map_err(fail)?;
+                self.changed_folder(dir.to_path_buf());
             }
         }
         let below: Vec<Result<(bool, std::collections::HashSet<String>), Diagnostic>> = folders
@@ -736,6 +751,7 @@ impl Staging {
                     Ok((true, inside))
                 } else {
                     with_write_permission(&at, || std::fs::remove_dir(&at)).map_err(fail)?;
+                    self.changed_folder(dir.to_path_buf());
                     Ok((false, inside))
                 }
             })
@@ -761,37 +777,33 @@ impl Staging {
 
     /// Marks the new site as nenpo's and makes it durable, so that a power loss after the swap
     /// cannot leave the output holding empty or half-written files, or files it no longer has:
-    /// every file this build wrote, then each of `folders` (relative, with `/`: the folders of
-    /// the new site, whose entries this build added or removed), then the staging folder
-    /// itself, each with `fsync`, in parallel. Only what this build changed is synced: a file a
-    /// rebuild left as it was is already on the disk. [`commit`](Self::commit) does this (without
-    /// `folders`) when it has not been done.
-    pub fn sync<'f>(&mut self, folders: impl Iterator<Item = &'f str>) -> Result<(), Diagnostic> {
+    /// every file this build wrote, then every folder whose entries it added or removed, then
+    /// the staging folder itself, each with `fsync`, in parallel. Only what this build changed
+    /// is synced: what a rebuild left as it was is on the disk already (the build that wrote it
+    /// synced it). [`commit`](Self::commit) does this when it has not been done.
+    pub fn sync(&mut self) -> Result<(), Diagnostic> {
         if self.synced {
             return Ok(());
         }
         let shown = self.out.display().to_string();
-        let files = std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|p| p.into_inner()));
-        let folders: std::collections::BTreeSet<PathBuf> =
-            folders.map(|f| self.dir.join(f)).collect();
         self.write_file(MARKER, MARKER_TEXT.as_bytes())
-            .and_then(|()| {
-                fs::on_io_threads(files.len() + folders.len(), || {
-                    files
-                        .par_iter()
-                        .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))?;
-                    folders.par_iter().try_for_each(|d| sync_folder(d))
-                })
-            })
-            .and_then(|()| {
-                let marker = self.dir.join(MARKER);
-                File::open(marker).and_then(|f| f.sync_all())?;
-                sync_folder(&self.dir)
-            })
-            .map_err(|e| {
-                Diagnostic::error(&shown, format!("cannot write the new site to the disk: {e}"))
-                    .help("check that the disk is not full and works; the previous site was left as it was")
-            })?;
+            .map_err(|e| self.failure(e))?;
+        let (files, folders) =
+            std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|p| p.into_inner()));
+        fs::on_io_threads(files.len() + folders.len(), || {
+            files
+                .par_iter()
+                .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))?;
+            folders.par_iter().try_for_each(|d| sync_folder(d))
+        })
+        .and_then(|()| sync_folder(&self.dir))
+        .map_err(|e| {
+            Diagnostic::error(
+                &shown,
+                format!("cannot write the new site to the disk: {e}"),
+            )
+            .help("check that the disk is not full and works; the previous site was left as it was")
+        })?;
         self.synced = true;
         Ok(())
     }
@@ -805,7 +817,7 @@ impl Staging {
                 "check that the output folder and its parent are writable; the previous site was left as it was",
             )
         };
-        self.sync(std::iter::empty())?;
+        self.sync()?;
         let old = swap(&self.dir, &self.out, &self.aside)
             .map_err(|e| fail("cannot move the new site into place", e))?;
         // The swap itself is an entry of the parent folder: durable once that folder is.
@@ -888,7 +900,8 @@ fn keep_as_spare(tree: &Path, spare: &Path) -> bool {
 /// Makes `target` a file holding `bytes`, touching it as little as possible: nothing when it
 /// holds them already, rewritten in place when it is a file of its own, replaced when it is
 /// shared by a hard link (with the live site: that one must not change) or is not a file.
-fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Whether it wrote anything.
+fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<bool> {
     use std::io::Write;
     // The common case, a file of its own, in one open: nothing more when it holds `bytes`
     // (most files of a rebuild), else overwritten through the same handle. Anything else (no
@@ -905,13 +918,13 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
             let meta = file.metadata()?;
             if meta.is_file() && links(&meta) == 1 {
                 if meta.len() == bytes.len() as u64 && holds(&file, bytes)? {
-                    return Ok(());
+                    return Ok(false);
                 }
                 file.write_all_at(bytes, 0)?;
                 if meta.len() > bytes.len() as u64 {
                     file.set_len(bytes.len() as u64)?;
                 }
-                return Ok(());
+                return Ok(true);
             }
         }
         /// Whether `file`, as long as `bytes`, holds them: read into one buffer per thread,
@@ -928,13 +941,15 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
         }
     }
     match std::fs::symlink_metadata(target) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return std::fs::write(target, bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return std::fs::write(target, bytes).map(|()| true)
+        }
         Err(e) => return Err(e),
         Ok(meta) if meta.is_dir() => remove_forcefully(target)?,
         Ok(meta) if !meta.is_file() || links(&meta) > 1 => std::fs::remove_file(target)?,
         Ok(meta) => {
             if meta.len() == bytes.len() as u64 && std::fs::read(target)? == bytes {
-                return Ok(());
+                return Ok(false);
             }
             // Overwritten, then cut to length: truncating first would free its blocks.
             let mut file = std::fs::OpenOptions::new().write(true).open(target)?;
@@ -942,10 +957,10 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
             if meta.len() > bytes.len() as u64 {
                 file.set_len(bytes.len() as u64)?;
             }
-            return Ok(());
+            return Ok(true);
         }
     }
-    std::fs::write(target, bytes)
+    std::fs::write(target, bytes).map(|()| true)
 }
 
 /// Runs `op` on `path`; when the OS refuses it for want of permission (in a recycled tree that
