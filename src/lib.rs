@@ -263,6 +263,7 @@ pub fn build_keeping(
         Some(out) => outputs::pdf::add(
             &mut output,
             &site,
+            &options.root,
             &print_pages,
             out,
             options.pdf,
@@ -290,7 +291,7 @@ pub fn build_keeping(
     // rest follows, then the swap. A failure anywhere drops the staging folder, and with it
     // everything written so far: the previous site stays as it was.
     let one = |d| Diagnostics(vec![d]);
-    let staging = write::Staging::new(&options.root, out).map_err(one)?;
+    let mut staging = write::Staging::new(&options.root, out).map_err(one)?;
     output.make_folders(&staging).map_err(one)?;
     let stream = write::Stream::new(&staging);
     outputs::pages::stream(&renderer, &output, Some(&stream), &mut diags);
@@ -300,8 +301,11 @@ pub fn build_keeping(
     timings.lap("fragments");
     stream.finish().map_err(one)?;
     output.write_into(&staging).map_err(one)?;
-    let removal = staging.commit().map_err(one)?;
     timings.lap("write");
+    staging.sync().map_err(one)?;
+    timings.lap("sync");
+    let removal = staging.commit().map_err(one)?;
+    timings.lap("swap");
     let mut summary = finish(&site, &output, started, timings, diags, pdfs)?;
     summary.removal = Some(removal);
     if let (Some(memory), Some(sources)) = (memory, kept_sources) {

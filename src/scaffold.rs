@@ -150,7 +150,9 @@ fn last_weight(dir: &Path, lang: &str) -> Option<i64> {
     candidates
         .iter()
         .filter_map(|file| {
-            let text = std::sync::Arc::from(std::fs::read_to_string(file).ok()?);
+            // Regular files only (a FIFO would block).
+            let text =
+                std::sync::Arc::from(String::from_utf8(crate::fs::read_bytes(file).ok()?).ok()?);
             front_matter::split("", &text).ok().map(|s| s.front.weight)
         })
         .max()

@@ -636,3 +636,69 @@ fn the_browser_that_prints_fetches_nothing_from_the_network() {
         "the link out is not clickable in the PDF"
     );
 }
+
+#[test]
+fn the_browser_that_prints_loads_no_file_outside_the_site_and_leaves_no_folder_behind() {
+    need_chromium!();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("report");
+    ok(&nenpo()
+        .arg("init")
+        .arg(&site)
+        .args(["--languages", "en"])
+        .output()
+        .unwrap());
+    // A picture of the building user's, outside the site.
+    let secret = tmp.path().join("secret.png");
+    image::RgbImage::from_pixel(40, 40, image::Rgb([200, 0, 0]))
+        .save(&secret)
+        .unwrap();
+    // A theme override (not raw HTML, which the checker would refuse) that asks for it by
+    // `file:` URL and by a path climbing out of the print folder.
+    // Without the Content-Security-Policy, which would stop the requests before the engine does.
+    let base: String = std::fs::read_to_string(repo().join("themes/default/templates/base.html"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("Content-Security-Policy"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let climb = "../".repeat(20) + secret.to_str().unwrap().trim_start_matches('/');
+    let base = base.replacen(
+        "</body>",
+        &format!(
+            "<img src=\"file://{}\" alt=\"\"><img src=\"{climb}\" alt=\"\"></body>",
+            secret.display()
+        ),
+        1,
+    );
+    assert!(base.contains("secret.png"), "base.html has a </body>");
+    write(&site, "templates/base.html", base);
+    // What a killed `nenpo pdf` left: a work folder whose lock nobody holds.
+    write(&site, ".nenpo-cache/pdf-killed/alive.lock", "");
+    write(
+        &site,
+        ".nenpo-cache/pdf-killed/site/en/print/index.html",
+        "old",
+    );
+    let out = nenpo().current_dir(&site).arg("pdf").output().unwrap();
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nenpo never fetches") && stderr.contains("secret.png"),
+        "{stderr}"
+    );
+    let pdf = site.join("public/en/report.pdf");
+    let images = tool("pdfimages", &["-list"], &pdf);
+    assert_eq!(
+        images.lines().skip(2).count(),
+        0,
+        "the PDF embeds an image: {images}"
+    );
+    let left: Vec<_> = std::fs::read_dir(site.join(".nenpo-cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("pdf-"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -41,5 +41,38 @@ pub fn assemble(
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);
     copied::check(&output, diags);
+    check_case(&output, diags);
     output
+}
+
+/// Refuses two output paths that differ only in case (`en/About/` and `en/about/`): on a file
+/// system that ignores case (macOS, Windows, some hosts) they are one file, and one of them
+/// would be lost when the site is copied there.
+fn check_case(output: &Output, diags: &mut Diagnostics) {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for path in output.paths() {
+        let folded: String = unicode_normalization::UnicodeNormalization::nfc(path)
+            .collect::<String>()
+            .to_lowercase();
+        match seen.get(folded.as_str()) {
+            Some(first) => {
+                let (a, b) = (
+                    output.source_of(first).unwrap_or(first),
+                    output.source_of(path).unwrap_or(path),
+                );
+                diags.push(
+                    crate::error::Diagnostic::error(
+                        b,
+                        format!(
+                            "{a} and this file would be published as {first} and {path}, which are one file where case is ignored (macOS, Windows, many web hosts)"
+                        ),
+                    )
+                    .help("rename one of them so that the names differ by more than case"),
+                );
+            }
+            None => {
+                seen.insert(folded, path);
+            }
+        }
+    }
 }

@@ -13,10 +13,11 @@ use crate::site::Site;
 use crate::write::{Contents, Output};
 
 /// The PDFs of this build, added to `output`. `prints` are the print pages (as they will be
-/// written); `out` is the output folder the previous PDFs are kept from.
+/// written); `root` is the site folder (`nenpo pdf` prints from its cache); `out` is the output folder the previous PDFs are kept from.
 pub fn add(
     output: &mut Output,
     site: &Site,
+    root: &Path,
     prints: &[PrintPage],
     out: &Path,
     mode: Mode,
@@ -49,26 +50,23 @@ pub fn add(
             .filter_map(|job| pdf::previous(out, job))
             .collect(),
         Mode::Make => {
-            let folder = tempfile::Builder::new()
-                .prefix("nenpo-pdf-")
-                .tempdir()
-                .map_err(|e| {
-                    Diagnostic::error(
-                        "nenpo pdf",
-                        format!("cannot create a temporary folder: {e}"),
-                    )
-                    .help("check that the temporary folder (TMPDIR) is writable")
-                })?;
+            let work = pdf::WorkFolder::new(root).map_err(|e| {
+                Diagnostic::error(
+                    ".nenpo-cache",
+                    format!("cannot create a folder to print from: {e}"),
+                )
+                .help("check that the site folder is writable")
+            })?;
             output
-                .write_to_folder(folder.path(), |p| !p.starts_with("search/"))
+                .write_to_folder(&work.site(), |p| !p.starts_with("search/"))
                 .map_err(|e| {
                     Diagnostic::error(
-                        "nenpo pdf",
-                        format!("cannot write the print pages into a temporary folder: {e}"),
+                        ".nenpo-cache",
+                        format!("cannot write the print pages to print from: {e}"),
                     )
-                    .help("check that the temporary folder (TMPDIR) is writable and not full")
+                    .help("check that the site folder is writable and the disk not full")
                 })?;
-            let (reports, warnings) = pdf::make(site, folder.path(), &jobs)?;
+            let (reports, warnings) = pdf::make(site, &work, &jobs)?;
             diags.extend(warnings);
             reports
         }

@@ -103,7 +103,8 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
 
 /// An address on another site (`https://…`, `//…`, any `scheme:`), which a page may not load.
 fn is_outside(url: &str) -> bool {
-    let url = url.trim();
+    // Browsers read `\` in an address as `/`: `\\host/x` is `//host/x`.
+    let url = url.trim().replace('\\', "/");
     if url.starts_with("//") {
         return true;
     }
@@ -117,6 +118,36 @@ fn is_outside(url: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// An address that names a file of the computer rather than of the site: `file:`, an absolute
+/// path, or a path that climbs with `..`. The PDF is printed from the pages opened as files, so
+/// such an address in something loaded would embed any file the building user can read.
+fn local_file(url: &str) -> bool {
+    let folded: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .map(|c| {
+            if c == '\\' {
+                '/'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let path = folded.split(['?', '#']).next().unwrap_or("");
+    folded.starts_with("file:")
+        || (path.starts_with('/') && !path.starts_with("//"))
+        || path
+            .split('/')
+            .any(|segment| segment == ".." || segment == "%2e%2e")
+}
+
+/// Whether the attribute `attr` of `tag` makes the browser load its address: `src` and the like,
+/// and the `href` of the SVG elements that draw another file.
+fn loads(tag: &str, attr: &str) -> bool {
+    LOADING_ATTRIBUTES.contains(&attr)
+        || (matches!(attr, "href" | "xlink:href") && matches!(tag, "image" | "use" | "feimage"))
 }
 
 /// The addresses of an attribute: one, or each candidate of a `srcset`.
@@ -167,8 +198,7 @@ fn check_tag(name: &str, attrs: &[Attr], tag: &Range<usize>, out: &mut Vec<HtmlP
             }
         }
     }
-    // `<image>`, `<use>` and `<feImage>` in SVG load what their `href` names.
-    let loads_href = matches!(name, "image" | "use" | "feimage");
+    let tag_name = name;
     for attr in attrs {
         let name = attr.name.as_str();
         let at = attr.span.clone();
@@ -191,14 +221,20 @@ fn check_tag(name: &str, attrs: &[Attr], tag: &Range<usize>, out: &mut Vec<HtmlP
         if !ADDRESS_ATTRIBUTES.contains(&name) {
             continue;
         }
-        let loading = LOADING_ATTRIBUTES.contains(&name)
-            || (loads_href && (name == "href" || name == "xlink:href"));
+        let loading = loads(tag_name, name);
         for address in addresses(name, &attr.value) {
             if let Some(scheme) = script_scheme(address) {
                 out.push((
                     at.clone(),
                     format!("a `{scheme}` address runs code in the reader's browser"),
                     "link to a page (`@/…`) or a web address (https://…); content may not carry scripts".into(),
+                ));
+            } else if loading && local_file(address) {
+                let shown: String = address.trim().chars().take(60).collect();
+                out.push((
+                    at.clone(),
+                    format!("`{shown}` is a file of this computer, not of the site"),
+                    "put the file beside the page (a page bundle, `name/index.<lang>.md`) and use its name, e.g. src=\"chart.png\"".into(),
                 ));
             } else if loading && is_outside(address) {
                 let shown: String = address.trim().chars().take(60).collect();
@@ -711,8 +747,31 @@ mod tests {
             "<textarea><a href=\"javascript:x\"></textarea>",
             "<svg viewBox=\"0 0 10 10\"><title>A dot</title><circle cx=\"5\" cy=\"5\" r=\"4\"/><animate attributeName=\"r\" values=\"1;4\" dur=\"1s\"/></svg>",
             "<table><tr><td>1</td></tr></table>",
+            "<a href=\"/en/\">home</a> <a href=\"../other/\">next</a>",
+            "<svg><use href=\"#icon\"/><image href=\"chart.png\"/></svg>",
         ] {
             assert_eq!(messages(html), Vec::<String>::new(), "{html}");
+        }
+    }
+
+    #[test]
+    fn files_of_the_computer_are_never_loaded() {
+        for html in [
+            "<img src=\"/etc/ssl/private/key.png\" alt=\"x\">",
+            "<img src=\"../../../../home/me/secret.png\" alt=\"x\">",
+            "<img src=\"chart/%2e%2e/%2E%2E/x.png\" alt=\"x\">",
+            "<img src=\"\\etc\\x.png\" alt=\"x\">",
+            "<img src=\"file:///etc/passwd\" alt=\"x\">",
+            "<img srcset=\"a.png 1x, /etc/x.png 2x\" alt=\"x\">",
+            "<svg><image href=\"file:///home/me/photo.png\"/></svg>",
+            "<svg><image xlink:href=\"/home/me/photo.png\"/></svg>",
+            "<svg><use href=\"../../../secret.svg#a\"/></svg>",
+        ] {
+            let found = messages(html);
+            assert!(
+                found.iter().any(|m| m.contains("a file of this computer")),
+                "{html}: {found:?}"
+            );
         }
     }
 

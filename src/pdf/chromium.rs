@@ -77,19 +77,19 @@ pub struct Browser {
     events: VecDeque<Value>,
     next_id: u64,
     session: String,
-    /// The profile folder; removed when the browser is dropped.
-    _profile: tempfile::TempDir,
+    /// The folder whose files pages may load (resolved): the print pages' copy of the site.
+    allowed: PathBuf,
     /// Requests to anything but a file, refused: (URL, count).
     pub refused: Vec<String>,
 }
 
 impl Browser {
-    /// Starts Chromium and opens a blank page that may load files only.
-    pub fn launch(chromium: &Path) -> Result<Browser, String> {
-        let profile = tempfile::Builder::new()
-            .prefix("nenpo-chromium-")
-            .tempdir()
-            .map_err(|e| format!("cannot create a temporary profile folder for Chromium: {e}"))?;
+    /// Starts Chromium with its profile in `profile` (an empty folder) and opens a blank page
+    /// that may load only the files inside `allowed`.
+    pub fn launch(chromium: &Path, profile: &Path, allowed: &Path) -> Result<Browser, String> {
+        let allowed = allowed
+            .canonicalize()
+            .map_err(|e| format!("cannot find the folder to print from: {e}"))?;
         let (from_us, to_browser) =
             std::io::pipe().map_err(|e| format!("cannot create a pipe to Chromium: {e}"))?;
         let (from_browser, to_us) =
@@ -97,7 +97,7 @@ impl Browser {
         let mut command = Command::new(chromium);
         command
             .args(FLAGS)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--user-data-dir={}", profile.display()))
             .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -143,7 +143,7 @@ impl Browser {
             events: VecDeque::new(),
             next_id: 0,
             session: String::new(),
-            _profile: profile,
+            allowed,
             refused: Vec::new(),
         };
         let target =
@@ -301,7 +301,8 @@ impl Browser {
         }
     }
 
-    /// Files load; anything else fails at once and is remembered.
+    /// Files inside the allowed folder load; anything else (another file of the computer, the
+    /// network) fails at once and is remembered.
     fn answer_request(&mut self, event: &Value) -> Result<(), String> {
         let params = &event["params"];
         let request = params["requestId"].clone();
@@ -309,7 +310,11 @@ impl Browser {
         self.next_id += 1;
         let id = self.next_id;
         let session = self.session.clone();
-        if url.starts_with("file:") || url.starts_with("data:") || url == "about:blank" {
+        let allowed = match url.strip_prefix("file://") {
+            Some(rest) => file_inside(rest, &self.allowed),
+            None => url.starts_with("data:") || url == "about:blank",
+        };
+        if allowed {
             self.write(
                 Some(&session),
                 id,
@@ -358,6 +363,32 @@ impl Drop for Browser {
     }
 }
 
+/// Whether `rest`, a `file://` URL without its scheme, names a file inside `allowed` (a
+/// resolved folder) once links and `..` are resolved, and none of its hidden files.
+fn file_inside(rest: &str, allowed: &Path) -> bool {
+    // `file://localhost/…` or `file:///…`; a file on another host is never inside.
+    let Some(path) = rest
+        .strip_prefix("localhost")
+        .or(Some(rest))
+        .filter(|p| p.starts_with('/'))
+    else {
+        return false;
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let Ok(path) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return false;
+    };
+    // Links resolved; a file that does not exist (which fails to load by itself) is judged by
+    // its path as written.
+    let path = Path::new(path.as_ref());
+    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    real.strip_prefix(allowed).is_ok_and(|inside| {
+        inside.components().all(|c| {
+            matches!(c, std::path::Component::Normal(name) if !name.to_string_lossy().starts_with('.'))
+        })
+    })
+}
+
 /// Makes `read` the child's fd 3 and `write` its fd 4, as `--remote-debugging-pipe` expects.
 /// The descriptors must stay open until the command is spawned.
 #[cfg(unix)]
@@ -392,4 +423,46 @@ fn pass_pipes(
 #[cfg(not(unix))]
 fn pass_pipes<T>(_: &mut Command, _: &T, _: &T) -> Result<(), String> {
     Err("`nenpo pdf` drives Chromium through pipes, which it supports on Linux and other Unix systems only".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_inside_the_printed_folder_load() {
+        let site = tempfile::tempdir().unwrap();
+        let allowed = site.path().join("site");
+        std::fs::create_dir_all(allowed.join("ja/print")).unwrap();
+        std::fs::write(allowed.join("style.css"), "").unwrap();
+        std::fs::write(site.path().join("secret.png"), "").unwrap();
+        std::fs::write(allowed.join(".env"), "").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(site.path().join("secret.png"), allowed.join("link.png"))
+            .unwrap();
+        let allowed = allowed.canonicalize().unwrap();
+        let url = |p: &Path| format!("{}", p.display());
+        let inside = |rest: &str| file_inside(rest, &allowed);
+        assert!(inside(&url(&allowed.join("style.css"))));
+        assert!(inside(&format!(
+            "localhost{}",
+            url(&allowed.join("style.css"))
+        )));
+        assert!(inside(&format!(
+            "{}?v=1#x",
+            url(&allowed.join("ja/print/missing.png"))
+        )));
+        assert!(!inside(&url(&allowed.join("../secret.png"))));
+        assert!(!inside(&url(&allowed.join("ja/print/../../../secret.png"))));
+        assert!(!inside(&url(&allowed.join("ja/../../secret-missing.png"))));
+        assert!(!inside(&url(&allowed.join(".env"))));
+        assert!(!inside("/etc/passwd"));
+        assert!(!inside("/etc/%70asswd"));
+        assert!(!inside(&format!(
+            "otherhost{}",
+            url(&allowed.join("style.css"))
+        )));
+        #[cfg(unix)]
+        assert!(!inside(&url(&allowed.join("link.png"))));
+    }
 }

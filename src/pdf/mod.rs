@@ -170,6 +170,84 @@ pub fn previous(out: &Path, job: &Job) -> Option<Report> {
     })
 }
 
+/// Where `nenpo pdf` works while it runs, inside the site's cache rather than the system's
+/// temporary folder: `.nenpo-cache/pdf-XXXXXX/`, with the print pages and the files they use in
+/// `site/` and Chromium's fresh profile in `chromium/`. Removed when dropped; one left by a
+/// `nenpo pdf` that was killed (its lock free) is removed by the next one.
+pub struct WorkFolder {
+    dir: tempfile::TempDir,
+    /// Held while the folder is in use; the lock is released when the process ends, however.
+    _alive: std::fs::File,
+}
+
+const WORK_PREFIX: &str = "pdf-";
+const WORK_LOCK: &str = "alive.lock";
+
+impl WorkFolder {
+    pub fn new(root: &Path) -> std::io::Result<WorkFolder> {
+        let cache = root.join(".nenpo-cache");
+        std::fs::create_dir_all(&cache)?;
+        remove_stale_work_folders(&cache);
+        let dir = tempfile::Builder::new()
+            .prefix(WORK_PREFIX)
+            .tempdir_in(&cache)?;
+        // Locked before it gets its name, so that no other run ever sees it unlocked.
+        let fresh = dir.path().join(format!("{WORK_LOCK}.new"));
+        let alive = std::fs::File::create(&fresh)?;
+        alive.lock()?;
+        std::fs::rename(&fresh, dir.path().join(WORK_LOCK))?;
+        std::fs::create_dir(dir.path().join("site"))?;
+        std::fs::create_dir(dir.path().join("chromium"))?;
+        Ok(WorkFolder { dir, _alive: alive })
+    }
+
+    /// The print pages and the files they use: the only files Chromium may load.
+    pub fn site(&self) -> std::path::PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// Chromium's profile.
+    pub fn profile(&self) -> std::path::PathBuf {
+        self.dir.path().join("chromium")
+    }
+}
+
+impl Drop for WorkFolder {
+    /// Chromium's helper processes may still write into the profile for a moment after the
+    /// browser has exited: the removal is tried again until they are done (at most 2 s).
+    fn drop(&mut self) {
+        for _ in 0..20 {
+            match std::fs::remove_dir_all(self.dir.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Removes the work folders of runs that were killed: those whose lock nobody holds.
+fn remove_stale_work_folders(cache: &Path) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let ours = entry.file_name().to_string_lossy().starts_with(WORK_PREFIX)
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if !ours {
+            continue;
+        }
+        let Ok(lock) = std::fs::File::open(entry.path().join(WORK_LOCK)) else {
+            continue;
+        };
+        if lock.try_lock().is_ok() {
+            drop(lock);
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// One print page to make a PDF of.
 pub struct Job<'a> {
     pub lang: &'a str,
@@ -184,16 +262,18 @@ pub struct Job<'a> {
 /// pages asked for outside the site (never fetched).
 pub fn make(
     site: &Site,
-    folder: &Path,
+    work: &WorkFolder,
     jobs: &[Job],
 ) -> Result<(Vec<Report>, Vec<Diagnostic>), Diagnostic> {
+    let folder = &work.site();
     let chromium = chromium::find().map_err(engine_missing)?;
     let fail = |lang: &str, message: String| {
         Diagnostic::error(format!("{lang}/report.pdf"), message).help(
             "nenpo drives Chromium to print the PDF; check that `chromium --version` runs, or reinstall it with: apt-get install chromium",
         )
     };
-    let mut browser = chromium::Browser::launch(&chromium).map_err(|m| fail("*", m))?;
+    let mut browser =
+        chromium::Browser::launch(&chromium, &work.profile(), folder).map_err(|m| fail("*", m))?;
     let mut reports = Vec::new();
     let mut warnings = Vec::new();
     for job in jobs {

@@ -182,6 +182,8 @@ impl Output {
                 }
                 std::fs::create_dir_all(&dir).map_err(|e| staging.failure(e))?;
             }
+            // New entries in the folders above it, up to the first that existed.
+            staging.changed_folder_chain(&dir);
         }
         Ok(())
     }
@@ -565,6 +567,11 @@ pub struct Staging {
     /// build's files on commit.
     written: written::Written,
     root: PathBuf,
+    /// Whether [`Staging::sync`] has made the new site durable.
+    synced: bool,
+    /// The files this build wrote and the folders whose entries it changed, to be synced.
+    #[allow(clippy::type_complexity)]
+    unsynced: std::sync::Mutex<(Vec<PathBuf>, std::collections::BTreeSet<PathBuf>)>,
     /// Dropped last: the folders above are removed before another build may start. Handed to
     /// the [`Removal`] of the old site on commit.
     lock: Option<File>,
@@ -612,6 +619,8 @@ impl Staging {
             recycled,
             written: written::Written::load(root),
             root: root.to_path_buf(),
+            synced: false,
+            unsynced: Default::default(),
             lock: Some(lock),
         })
     }
@@ -637,15 +646,54 @@ impl Staging {
             if self.written.holds(&target, hash) {
                 return Ok(());
             }
-            with_write_permission(&target, || rewrite(&target, bytes))?;
+            let wrote = with_write_permission(&target, || rewrite(&target, bytes))?;
             self.written.record(&target, hash);
+            if wrote {
+                // Rewritten in place, or replaced (a new entry in its folder).
+                self.changed_folder(target.parent().unwrap_or(&self.dir).to_path_buf());
+                self.changed_file(target);
+            }
             return Ok(());
         }
         let previous = self.out.join(path);
+        self.changed_folder(target.parent().unwrap_or(&self.dir).to_path_buf());
+        // A link to a file of the live site (made durable by the build that wrote it) adds only
+        // an entry to its folder.
         if unchanged(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
             return Ok(());
         }
-        std::fs::write(target, bytes)
+        std::fs::write(&target, bytes)?;
+        self.changed_file(target);
+        Ok(())
+    }
+
+    /// Remembers a file this build wrote, for [`sync`](Self::sync).
+    fn changed_file(&self, file: PathBuf) {
+        self.unsynced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .push(file);
+    }
+
+    /// Remembers a folder whose entries this build changed, for [`sync`](Self::sync).
+    fn changed_folder(&self, folder: PathBuf) {
+        self.unsynced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .insert(folder);
+    }
+
+    /// A folder this build made, and those above it up to the staging folder: each holds a new
+    /// entry.
+    fn changed_folder_chain(&self, made: &Path) {
+        let mut unsynced = self.unsynced.lock().unwrap_or_else(|p| p.into_inner());
+        for folder in made.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+            if !unsynced.1.insert(folder.to_path_buf()) {
+                break;
+            }
+        }
     }
 
     /// Removes from a recycled staging folder every file for which `keep` (given the path
@@ -691,6 +739,7 @@ impl Staging {
             } else {
                 let at = entry.path();
                 with_write_permission(&at, || std::fs::remove_file(&at)).map_err(fail)?;
+                self.changed_folder(dir.to_path_buf());
             }
         }
         let below: Vec<Result<(bool, std::collections::HashSet<String>), Diagnostic>> = folders
@@ -702,6 +751,7 @@ impl Staging {
                     Ok((true, inside))
                 } else {
                     with_write_permission(&at, || std::fs::remove_dir(&at)).map_err(fail)?;
+                    self.changed_folder(dir.to_path_buf());
                     Ok((false, inside))
                 }
             })
@@ -725,8 +775,41 @@ impl Staging {
         )
     }
 
-    /// Marks the new site as nenpo's and swaps it into place, then starts removing the previous
-    /// site in a thread of its own: see [`Removal`].
+    /// Marks the new site as nenpo's and makes it durable, so that a power loss after the swap
+    /// cannot leave the output holding empty or half-written files, or files it no longer has:
+    /// every file this build wrote, then every folder whose entries it added or removed, then
+    /// the staging folder itself, each with `fsync`, in parallel. Only what this build changed
+    /// is synced: what a rebuild left as it was is on the disk already (the build that wrote it
+    /// synced it). [`commit`](Self::commit) does this when it has not been done.
+    pub fn sync(&mut self) -> Result<(), Diagnostic> {
+        if self.synced {
+            return Ok(());
+        }
+        let shown = self.out.display().to_string();
+        self.write_file(MARKER, MARKER_TEXT.as_bytes())
+            .map_err(|e| self.failure(e))?;
+        let (files, folders) =
+            std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|p| p.into_inner()));
+        fs::on_io_threads(files.len() + folders.len(), || {
+            files
+                .par_iter()
+                .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))?;
+            folders.par_iter().try_for_each(|d| sync_folder(d))
+        })
+        .and_then(|()| sync_folder(&self.dir))
+        .map_err(|e| {
+            Diagnostic::error(
+                &shown,
+                format!("cannot write the new site to the disk: {e}"),
+            )
+            .help("check that the disk is not full and works; the previous site was left as it was")
+        })?;
+        self.synced = true;
+        Ok(())
+    }
+
+    /// Marks the new site as nenpo's, makes it durable ([`sync`](Self::sync)) and swaps it into
+    /// place, then starts removing the previous site in a thread of its own: see [`Removal`].
     pub fn commit(mut self) -> Result<Removal, Diagnostic> {
         let shown = self.out.display().to_string();
         let fail = |what: &str, e: io::Error| {
@@ -734,10 +817,17 @@ impl Staging {
                 "check that the output folder and its parent are writable; the previous site was left as it was",
             )
         };
-        self.write_file(MARKER, MARKER_TEXT.as_bytes())
-            .map_err(|e| fail("cannot write the new site", e))?;
+        self.sync()?;
         let old = swap(&self.dir, &self.out, &self.aside)
             .map_err(|e| fail("cannot move the new site into place", e))?;
+        // The swap itself is an entry of the parent folder: durable once that folder is.
+        if let Some(parent) = self.out.parent() {
+            let _ = sync_folder(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            });
+        }
         std::mem::take(&mut self.written).save(&self.root, std::time::SystemTime::now());
         // From here the staging folder (or the aside one) holds the previous site, which the
         // removal owns, with the lock: `Drop` leaves both folders alone.
@@ -765,6 +855,20 @@ impl Drop for Staging {
             }
             let _ = remove_forcefully(&self.aside);
         }
+    }
+}
+
+/// Makes a folder's entries durable (where the OS can open a folder: not on Windows, whose
+/// file systems make renames durable with the file's metadata).
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
     }
 }
 
@@ -796,7 +900,8 @@ fn keep_as_spare(tree: &Path, spare: &Path) -> bool {
 /// Makes `target` a file holding `bytes`, touching it as little as possible: nothing when it
 /// holds them already, rewritten in place when it is a file of its own, replaced when it is
 /// shared by a hard link (with the live site: that one must not change) or is not a file.
-fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Whether it wrote anything.
+fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<bool> {
     use std::io::Write;
     // The common case, a file of its own, in one open: nothing more when it holds `bytes`
     // (most files of a rebuild), else overwritten through the same handle. Anything else (no
@@ -813,13 +918,13 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
             let meta = file.metadata()?;
             if meta.is_file() && links(&meta) == 1 {
                 if meta.len() == bytes.len() as u64 && holds(&file, bytes)? {
-                    return Ok(());
+                    return Ok(false);
                 }
                 file.write_all_at(bytes, 0)?;
                 if meta.len() > bytes.len() as u64 {
                     file.set_len(bytes.len() as u64)?;
                 }
-                return Ok(());
+                return Ok(true);
             }
         }
         /// Whether `file`, as long as `bytes`, holds them: read into one buffer per thread,
@@ -836,13 +941,15 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
         }
     }
     match std::fs::symlink_metadata(target) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return std::fs::write(target, bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return std::fs::write(target, bytes).map(|()| true)
+        }
         Err(e) => return Err(e),
         Ok(meta) if meta.is_dir() => remove_forcefully(target)?,
         Ok(meta) if !meta.is_file() || links(&meta) > 1 => std::fs::remove_file(target)?,
         Ok(meta) => {
             if meta.len() == bytes.len() as u64 && std::fs::read(target)? == bytes {
-                return Ok(());
+                return Ok(false);
             }
             // Overwritten, then cut to length: truncating first would free its blocks.
             let mut file = std::fs::OpenOptions::new().write(true).open(target)?;
@@ -850,10 +957,10 @@ fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
             if meta.len() > bytes.len() as u64 {
                 file.set_len(bytes.len() as u64)?;
             }
-            return Ok(());
+            return Ok(true);
         }
     }
-    std::fs::write(target, bytes)
+    std::fs::write(target, bytes).map(|()| true)
 }
 
 /// Runs `op` on `path`; when the OS refuses it for want of permission (in a recycled tree that

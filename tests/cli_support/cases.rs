@@ -778,6 +778,44 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         ],
         "did you mean `weight`?",
     ),
+    (
+        "raw-html-image-with-an-absolute-path",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nOur logo: <img src=\"/home/editor/.ssh/key.png\" alt=\"logo\">\n",
+        )],
+        "content/_index.en.md:5:16",
+    ),
+    (
+        "raw-html-image-climbing-out-of-the-site",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<p><img alt=\"x\" src=\"../../../../etc/x.png\"></p>\n",
+        )],
+        "content/_index.en.md:5:17",
+    ),
+    (
+        "raw-html-svg-image-with-a-file-url",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\n<svg width=\"10\" height=\"10\"><image href=\"file:///etc/ssl/private/key.png\"/></svg>\n",
+        )],
+        "content/_index.en.md:5:36",
+    ),
+    (
+        "pages-differing-only-in-case",
+        &[
+            Write(
+                "content/reports/Approvals.en.md",
+                b"+++\ntitle = \"Approvals again\"\n+++\n\nText.\n",
+            ),
+            Write(
+                "content/reports/Approvals.ja.md",
+                b"+++\ntitle = \"\xe6\x89\xbf\xe8\xaa\x8d\"\n+++\n\nText.\n",
+            ),
+        ],
+        "content/reports/Approvals.en.md and this file would be published as en/reports/Approvals/index.html and en/reports/approvals/index.html",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
