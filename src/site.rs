@@ -812,6 +812,11 @@ fn twin_file(file: &str, from: &str, to: &str) -> String {
     }
 }
 
+/// How deep sections may nest (`a/b/c/_index.md` is 3 deep; an edition's folder does not
+/// count). Far deeper than a report needs, and what every page's breadcrumbs, a theme's nested
+/// contents and the print page's outline can show.
+pub const MAX_SECTION_DEPTH: usize = 32;
+
 fn check_parents(pages: &[Page], diags: &mut Diagnostics) {
     let keys: HashSet<(&str, &str)> = pages
         .iter()
@@ -819,6 +824,19 @@ fn check_parents(pages: &[Page], diags: &mut Diagnostics) {
         .collect();
     let mut reported = HashSet::new();
     for p in pages {
+        let depth = p.key.matches('/').count() - usize::from(p.edition.is_some());
+        // The first level too deep only: what is under it is the same mistake.
+        if p.is_section && depth == MAX_SECTION_DEPTH + 1 {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    format!(
+                        "sections are nested {depth} deep here; at most {MAX_SECTION_DEPTH} levels are allowed"
+                    ),
+                )
+                .help("move this section's folder (and what it holds) up: a reader cannot follow so many levels either"),
+            );
+        }
         if let Some(parent) = &p.parent {
             if !keys.contains(&(p.lang.as_str(), parent.as_str()))
                 && reported.insert((p.lang.clone(), parent.clone()))

@@ -1,5 +1,6 @@
 //! Render: Tera templates (built-in ← theme ← the site's own `templates/`) over typed page views.
 
+mod limits;
 pub mod series;
 mod strings;
 mod templates;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tera::ast::{Expr, ExprVal, Node};
 use tera::{Context, Tera};
 
+use super::limits;
 use super::strings::{Strings, TranslateFunction};
 use crate::error::Diagnostic;
 use crate::fs;
@@ -180,6 +181,20 @@ impl Templates {
                 )]);
             }
         }
+        if let Some(cycle) = limits::include_cycle(&tera) {
+            let (shown, _) = &sources[&cycle[0]];
+            let chain = cycle
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(" includes ");
+            return Err(vec![Diagnostic::error(
+                shown,
+                format!("the template `{}` includes itself: {chain}", cycle[0]),
+            )
+            .help("an include of itself never ends: take the include out, or write the repeated part as a macro whose recursion ends")]);
+        }
+        limits::add_guards(&mut tera);
         tera.register_function("chart", crate::chart::ChartFunction);
         tera.register_function("record", RecordFunction(records));
         tera.register_function("series", super::series::SeriesFunction(figures));
@@ -268,7 +283,18 @@ impl Templates {
             Some(tera) => tera,
             None => return Err(Diagnostic::error(rendering, "the site has no language")),
         };
-        tera.render(name, context).map_err(|e| {
+        let rendered = match limits::limited(|| tera.render(name, context)) {
+            Ok(rendered) => rendered,
+            Err((_, why)) => {
+                let (shown, _) = &self.sources[name];
+                return Err(Diagnostic::error(
+                    shown.as_str(),
+                    format!("{why} (while rendering {rendering})"),
+                )
+                .help("fix the template, or the content it goes through"));
+            }
+        };
+        rendered.map_err(|e| {
             let message = format!("{} (while rendering {rendering})", chain(&e));
             let (shown, text) = self.culprit(name, &message);
             let mut located = None;

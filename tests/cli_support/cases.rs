@@ -435,6 +435,49 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/_index.en.md:7:1",
     ),
+    // No crash and no hang on a template or a page (issue 22): include cycles are refused before
+    // rendering, a macro without end and a range too long stop with an error, a NUL is refused.
+    (
+        "template-includes-itself",
+        &[Write("templates/page.html", b"x{% include \"page.html\" %}")],
+        "the template `page.html` includes itself",
+    ),
+    (
+        "template-include-cycle",
+        &[
+            Write("templates/page.html", b"{% include \"partials/a.html\" %}"),
+            Write("templates/partials/a.html", b"a{% include \"partials/b.html\" %}"),
+            Write(
+                "templates/partials/b.html",
+                b"{% if page %}b{% include \"partials/a.html\" %}{% endif %}",
+            ),
+        ],
+        "`partials/a.html` includes `partials/b.html` includes `partials/a.html`",
+    ),
+    (
+        "template-macro-without-end",
+        &[Write(
+            "templates/page.html",
+            b"{% macro down(n) %}{{ self::down(n=n+1) }}{% endmacro down %}{{ self::down(n=1) }}",
+        )],
+        "the macro `down` (in page.html) calls itself too deeply",
+    ),
+    (
+        "template-range-too-long",
+        &[Write(
+            "templates/page.html",
+            b"{% for i in range(end=2000000000) %}x{% endfor %}",
+        )],
+        "range() of 2000000000 items",
+    ),
+    (
+        "nul-in-markdown",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nText \x00 here.\n",
+        )],
+        "content/_index.en.md:5:6",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
