@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    images: ImagesConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -102,6 +104,29 @@ fn yes() -> bool {
     true
 }
 
+/// `[images]`: what content images may be.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// The most pixels an image may have, in millions (width × height): a larger one is an error
+    /// where it is used. Every image is decoded whole at build time; one of 30000×30000 pixels
+    /// would take a reader's browser gigabytes to show.
+    #[serde(default = "forty")]
+    pub max_megapixels: u32,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            max_megapixels: forty(),
+        }
+    }
+}
+
+fn forty() -> u32 {
+    40
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +163,7 @@ pub struct Config {
     /// `[editions]`: `None` for a site that is one report, not a series.
     pub editions: Option<Editions>,
     pub markdown: MarkdownConfig,
+    pub images: ImagesConfig,
     pub extra: toml::Table,
 }
 
@@ -252,6 +278,7 @@ impl Config {
             abbreviations: raw.abbreviations,
             search: raw.search,
             markdown: raw.markdown,
+            images: raw.images,
             extra: raw.extra,
         })
     }

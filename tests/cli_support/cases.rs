@@ -478,6 +478,40 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         )],
         "content/_index.en.md:5:6",
     ),
+    // Images decoded whole at build time (issue 22): one cut short, one over the pixel limit,
+    // each an error where the page uses it.
+    (
+        "image-cut-short",
+        &[
+            Write(
+                "content/shot.png",
+                include_bytes!("../fixtures/images/cut-short.png"),
+            ),
+            Write(
+                "content/_index.en.md",
+                b"+++\ntitle = \"Home\"\n+++\n\n![A shot of the device](shot.png)\n",
+            ),
+        ],
+        "content/_index.en.md:5:1",
+    ),
+    (
+        "image-over-the-pixel-limit",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[images]\nmax_megapixels = 1\n[title]\nja = \"x\"\nen = \"y\"\n",
+            ),
+            Write(
+                "content/wide.png",
+                include_bytes!("../fixtures/images/over-a-megapixel.png"),
+            ),
+            Write(
+                "content/_index.en.md",
+                b"+++\ntitle = \"Home\"\n+++\n\nSee ![the plan](wide.png).\n",
+            ),
+        ],
+        "content/_index.en.md:5:5",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
