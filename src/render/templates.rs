@@ -31,7 +31,13 @@ pub type RecordsByLanguage = BTreeMap<String, BTreeMap<String, serde_json::Value
 /// `record(id="glossary/common", lang="en")`: a record in any language, e.g. to show a glossary
 /// term beside its translation. `records` in the context holds the page's language only. In a
 /// series, `edition="2020"` reads the record of that edition (`record(id, lang, edition=…)`).
-struct RecordFunction(Arc<RecordsByLanguage>);
+struct RecordFunction(Arc<RecordsByLanguage>, Arc<BTreeSet<String>>);
+
+thread_local! {
+    /// A record with errors of its own that the page being rendered asked for: its failure to
+    /// render is a consequence, not another error.
+    static READ_BROKEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
 /// The records a template may read besides `page.records` (which is part of the page): through
 /// the `records` global and the `record()` function, in the template itself, its parents and what
@@ -83,6 +89,9 @@ impl tera::Function for RecordFunction {
             None => id.to_string(),
         };
         let id = full.as_str();
+        if self.1.contains(id) {
+            READ_BROKEN.with(|r| *r.borrow_mut() = Some(id.to_string()));
+        }
         self.0
             .get(id)
             .and_then(|by_lang| by_lang.get(lang))
@@ -113,6 +122,7 @@ impl Templates {
         root: &Path,
         theme: Option<&[ThemeFile]>,
         records: Arc<RecordsByLanguage>,
+        broken_records: Arc<BTreeSet<String>>,
         strings: Arc<Strings>,
         figures: Arc<super::series::Figures>,
         languages: &[String],
@@ -196,7 +206,7 @@ impl Templates {
         }
         limits::add_guards(&mut tera);
         tera.register_function("chart", crate::chart::ChartFunction);
-        tera.register_function("record", RecordFunction(records));
+        tera.register_function("record", RecordFunction(records, broken_records.clone()));
         tera.register_function("series", super::series::SeriesFunction(figures));
         let reads = sources
             .keys()
@@ -229,10 +239,14 @@ impl Templates {
     pub fn set_site_data(
         &mut self,
         records: Arc<RecordsByLanguage>,
+        broken_records: Arc<BTreeSet<String>>,
         figures: Arc<super::series::Figures>,
     ) {
         for tera in self.by_lang.values_mut() {
-            tera.register_function("record", RecordFunction(records.clone()));
+            tera.register_function(
+                "record",
+                RecordFunction(records.clone(), broken_records.clone()),
+            );
             tera.register_function("series", super::series::SeriesFunction(figures.clone()));
         }
     }
@@ -283,6 +297,7 @@ impl Templates {
             Some(tera) => tera,
             None => return Err(Diagnostic::error(rendering, "the site has no language")),
         };
+        READ_BROKEN.with(|r| r.borrow_mut().take());
         let rendered = match limits::limited(|| tera.render(name, context)) {
             Ok(rendered) => rendered,
             Err((_, why)) => {
@@ -294,6 +309,14 @@ impl Templates {
                 .help("fix the template, or the content it goes through"));
             }
         };
+        if let (Err(_), Some(id)) = (&rendered, READ_BROKEN.with(|r| r.borrow_mut().take())) {
+            let (shown, _) = &self.sources[name];
+            return Err(Diagnostic::warning(
+                shown.as_str(),
+                format!("{rendering} is not rendered: it shows the record `{id}`, which has errors of its own"),
+            )
+            .help("fix the record's errors (reported at the record)"));
+        }
         rendered.map_err(|e| {
             let message = format!("{} (while rendering {rendering})", chain(&e));
             let (shown, text) = self.culprit(name, &message);

@@ -512,6 +512,60 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         ],
         "content/_index.en.md:5:5",
     ),
+    // Smaller ones (issue 22): each error at its place in the file that has the mistake, and a
+    // broken record reported once, not again by the pages that show it.
+    (
+        "i18n-placeholder-no-template-fills",
+        &[Write("i18n/en.toml", b"[search]\nlabel = \"Search {sitename}\"\n")],
+        "i18n/en.toml:2:9",
+    ),
+    (
+        "i18n-key-of-the-site-in-one-language",
+        &[Write("i18n/en.toml", b"[search]\nlabl = \"Search\"\n")],
+        "i18n/en.toml:2:1",
+    ),
+    (
+        "draft-in-one-language-at-its-line",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\ndraft = true\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:4:9",
+    ),
+    (
+        "alias-with-a-nul",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"old\\u0000name\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "alias-too-long",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "record-rows-broken-beside-its-chart",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"default\"\n[title]\nja = \"x\"\nen = \"y\"\n",
+            ),
+            Write(
+                "content/reports/approvals.toml",
+                b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"\xe8\x96\xac\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"\xe4\xbb\xb6\", en = \"Count\" }\nnumeric = true\n[chart]\nlabel = \"drug\"\nvalues = [\"count\"]\n",
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                b"drug.ja,drug.en,count\nA,B,1,extra\n",
+            ),
+        ],
+        "content/reports/approvals.csv:2:1",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
