@@ -566,6 +566,17 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         ],
         "content/reports/approvals.csv:2:1",
     ),
+    (
+        "record-with-errors-read-by-a-template",
+        &[
+            Write(
+                "templates/print.html",
+                b"{% set r = record(id=\"reports/approvals\", lang=\"en\") %}{{ r.title }}",
+            ),
+            Write("content/reports/approvals.toml", b"title = { ja = \"x\" }\n"),
+        ],
+        "content/reports/approvals.toml:1:9",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
