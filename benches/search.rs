@@ -36,7 +36,7 @@ fn index_stage(site_dir: &Path) -> ((Duration, Duration), Duration) {
     let config = config::Config::load(site_dir).expect("config");
     let mut diags = Diagnostics::default();
     let sources = load::load(site_dir, &config, &mut diags);
-    let images = nenpo::image::Images::scan(&sources.assets);
+    let images = nenpo::image::Images::scan(&sources.assets, 40);
     let model = site::build(config, sources, &images, &Default::default(), &mut diags);
     let mut runs: Vec<(Duration, Duration)> = (0..RUNS)
         .map(|_| {

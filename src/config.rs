@@ -36,6 +36,8 @@ struct RawConfig {
     #[serde(default)]
     translations: TranslationsConfig,
     #[serde(default)]
+    images: ImagesConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -131,6 +133,29 @@ impl Default for TranslationsConfig {
     }
 }
 
+/// `[images]`: what content images may be.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// The most pixels an image may have, in millions (width × height): a larger one is an error
+    /// where it is used. Every image is decoded whole at build time; one of 30000×30000 pixels
+    /// would take a reader's browser gigabytes to show.
+    #[serde(default = "forty")]
+    pub max_megapixels: u32,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            max_megapixels: forty(),
+        }
+    }
+}
+
+fn forty() -> u32 {
+    40
+}
+
 /// `[search]`: which indexes to write.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,6 +194,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub build: BuildConfig,
     pub translations: TranslationsConfig,
+    pub images: ImagesConfig,
     pub extra: toml::Table,
 }
 
@@ -285,6 +311,7 @@ impl Config {
             markdown: raw.markdown,
             build: raw.build,
             translations: raw.translations,
+            images: raw.images,
             extra: raw.extra,
         })
     }

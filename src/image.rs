@@ -86,9 +86,13 @@ pub struct Image {
 #[derive(Debug, Default)]
 pub struct Images {
     by_rel: BTreeMap<String, Image>,
-    /// Images whose size could not be read: the path and why, reported where they are used.
-    unreadable: BTreeMap<String, String>,
+    /// Images refused (unreadable, damaged, too large): the path and (why, help), reported
+    /// where they are used, with the address the page or record wrote.
+    refused: BTreeMap<String, Refusal>,
 }
+
+/// Why an image is refused and how to fix it: (why, following "the image `…`"; help).
+type Refusal = (String, String);
 
 /// The variants made of one image: each with its bytes, and its WebP bytes when smaller.
 type Made = Vec<(Variant, Vec<u8>, Option<Vec<u8>>)>;
@@ -125,14 +129,16 @@ pub fn is_image(rel: &Path) -> bool {
 }
 
 impl Images {
-    /// Reads the size of every image in `assets` (headers only), in parallel.
-    pub fn scan(assets: &[Asset]) -> Images {
-        let found: Vec<(String, Result<Image, String>)> = assets
+    /// Reads every image in `assets`, in parallel: its size, and (raster images) all of its
+    /// pixels, so that a damaged file is found now and not by a reader. An image of more than
+    /// `max_megapixels` million pixels is refused before it is decoded.
+    pub fn scan(assets: &[Asset], max_megapixels: u32) -> Images {
+        let found: Vec<(String, Result<Image, Refusal>)> = assets
             .par_iter()
             .filter(|a| is_image(&a.rel))
             .map(|a| {
                 let rel = fs::display_path(Path::new(""), &a.rel);
-                (rel.clone(), read_image(&a.path, &rel))
+                (rel.clone(), read_image(&a.path, &rel, max_megapixels))
             })
             .collect();
         let mut images = Images::default();
@@ -141,8 +147,8 @@ impl Images {
                 Ok(image) => {
                     images.by_rel.insert(rel, image);
                 }
-                Err(why) => {
-                    images.unreadable.insert(rel, why);
+                Err(refused) => {
+                    images.refused.insert(rel, refused);
                 }
             }
         }
@@ -163,11 +169,8 @@ impl Images {
         alt: &str,
     ) -> Result<ImageView, (String, String)> {
         let rel = content_path(page_dir, src)?;
-        if let Some(why) = self.unreadable.get(&rel) {
-            return Err((
-                format!("the image `{src}` cannot be read: {why}"),
-                "save it again as PNG, JPEG, GIF, WebP or SVG".into(),
-            ));
+        if let Some((why, help)) = self.refused.get(&rel) {
+            return Err((format!("the image `{src}` {why}"), help.clone()));
         }
         let Some(image) = self.by_rel.get(&rel) else {
             return Err((
@@ -309,13 +312,29 @@ impl Images {
     }
 }
 
-/// The size of an image (headers only) and the variants it will get.
-fn read_image(path: &Path, rel: &str) -> Result<Image, String> {
-    let format = Format::of(rel).ok_or("not an image")?;
+/// The size of an image and the variants it will get; a raster image is decoded whole (and
+/// refused, before decoding, when larger than `max_megapixels`). Errors are (why, help), `why`
+/// following "the image `…`".
+fn read_image(path: &Path, rel: &str, max_megapixels: u32) -> Result<Image, Refusal> {
+    let unreadable = |e: String| {
+        (
+            format!("cannot be read: {e}"),
+            "save it again as PNG, JPEG, GIF, WebP or SVG".to_string(),
+        )
+    };
+    let format = Format::of(rel).ok_or_else(|| unreadable("not an image".into()))?;
     let (width, height) = match format {
-        Format::Svg => svg_size(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
-            .ok_or("the SVG has no width and height or viewBox")?,
-        _ => image::image_dimensions(path).map_err(|e| e.to_string())?,
+        Format::Svg => {
+            svg_size(&std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?)
+                .ok_or_else(|| unreadable("the SVG has no width and height or viewBox".into()))?
+        }
+        _ => {
+            let (width, height) =
+                image::image_dimensions(path).map_err(|e| unreadable(e.to_string()))?;
+            check_pixels(width, height, max_megapixels)?;
+            decode_whole(path, width, height)?;
+            (width, height)
+        }
     };
     let variants = match format.variant() {
         Some((_, ext)) => VARIANT_WIDTHS
@@ -338,6 +357,53 @@ fn read_image(path: &Path, rel: &str) -> Result<Image, String> {
         height,
         variants,
     })
+}
+
+/// Refuses an image of more than `max_megapixels` million pixels.
+fn check_pixels(width: u32, height: u32, max_megapixels: u32) -> Result<(), Refusal> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels <= u64::from(max_megapixels) * 1_000_000 {
+        return Ok(());
+    }
+    Err((
+        format!(
+            "is {width}×{height} pixels ({:.1} megapixels), more than the limit of {max_megapixels} megapixels",
+            pixels as f64 / 1e6
+        ),
+        "make it smaller (a page shows an image at most 1600 pixels wide), or raise `max_megapixels` under `[images]` in config.toml".into(),
+    ))
+}
+
+/// Decodes every pixel of a raster image (of the size its header gives), so that a file cut
+/// short or damaged is refused. The JPEG decoder fills a file cut short with grey: its end
+/// marker must be there too.
+fn decode_whole(path: &Path, width: u32, height: u32) -> Result<(), Refusal> {
+    let damaged = |why: String| {
+        (
+            format!("is damaged: {why}"),
+            "save it again from the original: the file is incomplete or broken".to_string(),
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|e| damaged(e.to_string()))?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| damaged(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    // Room for the pixels as the widest format holds them (RGBA, 32-bit floats).
+    limits.max_alloc = Some(u64::from(width) * u64::from(height) * 16 + (64 << 20));
+    reader.limits(limits);
+    if reader.format() == Some(image::ImageFormat::Jpeg) {
+        // The end-of-image marker after the last scan (a thumbnail's comes before it; bytes
+        // some cameras add after the end are fine). Scan data never holds these two bytes.
+        let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
+        if !matches!((last(0xDA), last(0xD9)), (Some(scan), Some(end)) if end > scan) {
+            return Err(damaged("the JPEG data ends before its end marker".into()));
+        }
+    }
+    reader.decode().map_err(|e| damaged(e.to_string()))?;
+    Ok(())
 }
 
 /// The variants of one image, from the cache or made now (and then cached).
@@ -471,6 +537,58 @@ fn url_path(rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A photo-like test image (a gradient with noise) in `format`.
+    fn encoded(format: image::ImageFormat, width: u32, height: u32) -> Vec<u8> {
+        let picture = image::RgbImage::from_fn(width, height, |x, y| {
+            let n = (x.wrapping_mul(7919) ^ y.wrapping_mul(104729)) % 37;
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, (n * 6) as u8])
+        });
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(picture)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn images_cut_short_are_damaged_whole_ones_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        for (format, name) in [
+            (image::ImageFormat::Png, "a.png"),
+            (image::ImageFormat::Jpeg, "a.jpg"),
+            (image::ImageFormat::Gif, "a.gif"),
+            (image::ImageFormat::WebP, "a.webp"),
+        ] {
+            let bytes = encoded(format, 300, 200);
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let image = read_image(&path, name, 40).unwrap();
+            assert_eq!((image.width, image.height), (300, 200));
+            std::fs::write(&path, &bytes[..bytes.len() * 2 / 3]).unwrap();
+            let (why, _) = read_image(&path, name, 40)
+                .err()
+                .unwrap_or_else(|| panic!("{name} cut short passed"));
+            assert!(
+                why.starts_with("is damaged") || why.starts_with("cannot be read"),
+                "{name}: {why}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_image_over_the_limit_is_refused_with_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.png");
+        std::fs::write(&path, encoded(image::ImageFormat::Png, 1500, 1000)).unwrap();
+        let (why, help) = read_image(&path, "big.png", 1).err().unwrap();
+        assert_eq!(
+            why,
+            "is 1500×1000 pixels (1.5 megapixels), more than the limit of 1 megapixels"
+        );
+        assert!(help.contains("max_megapixels"), "{help}");
+        assert!(read_image(&path, "big.png", 2).is_ok());
+    }
 
     #[test]
     fn paths_are_relative_to_the_page_and_stay_inside() {

@@ -186,7 +186,7 @@ pub fn build_keeping(
     timings.lap("load");
 
     // Images before Markdown: a page's <img> names the resized variants that exist.
-    let mut images = image::Images::scan(&sources.assets);
+    let mut images = image::Images::scan(&sources.assets, config.images.max_megapixels);
     let image_files = images.render_variants(&options.root.join(image::CACHE_DIR), &mut diags);
     timings.lap("images");
 

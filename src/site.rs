@@ -75,6 +75,9 @@ pub struct Site {
     /// Every page in every language, in reading order per language (languages in config order).
     pub pages: Vec<Page>,
     pub records: BTreeMap<String, Record>,
+    /// Records that have errors of their own (left out of `records`): what reads them is not
+    /// reported again.
+    pub broken_records: BTreeSet<String>,
     pub assets: Vec<Asset>,
     /// Per language, in config order: key → index in `pages`. Looked up by `&str`, without
     /// building a key.
@@ -331,6 +334,11 @@ pub fn build_reusing(
         records.insert(record.id.clone(), record);
     }
 
+    // A record with errors is left out whole: a TOML record whose CSV rows failed has no rows.
+    for id in &broken_records {
+        records.remove(id);
+    }
+
     // Images in records: checked like Markdown images, at the record's file:line:col; each
     // `{src, alt, image: n}` becomes the image as templates see it (`image::ImageView`).
     for record in records.values_mut() {
@@ -426,7 +434,7 @@ pub fn build_reusing(
     // count as present for parity and as link targets.
     let mut unparsed = sources.unreadable.clone();
     // Pages that are drafts: a twin that is published is then not "missing" but unpaired.
-    let mut drafts: Vec<(String, String, String)> = Vec::new();
+    let mut drafts: Vec<Draft> = Vec::new();
     for src in sources.pages {
         let split = match front_matter::split(&src.file, &src.text) {
             Ok(s) => s,
@@ -440,12 +448,19 @@ pub fn build_reusing(
         if let Some(d) = front_matter::check_original(&src.file, &src.text, &split, &languages) {
             diags.push(d);
         }
-        if split.front.draft {
+        if let Some(span) = split.draft_span.clone() {
             diags.push(
                 Diagnostic::warning(&src.file, "draft: not published")
+                    .at(&src.text, span.clone())
                     .help("set `draft = false` to publish it"),
             );
-            drafts.push((src.key.clone(), src.lang.clone(), src.file.clone()));
+            drafts.push(Draft {
+                key: src.key.clone(),
+                lang: src.lang.clone(),
+                file: src.file.clone(),
+                text: src.text.clone(),
+                span,
+            });
             continue;
         }
         let (mut front, body_offset) = (split.front, split.body_offset);
@@ -696,6 +711,7 @@ pub fn build_reusing(
         config,
         pages,
         records,
+        broken_records: broken_records.into_iter().collect(),
         assets: sources.assets,
         index,
         children,
@@ -888,10 +904,19 @@ fn check_duplicates(pages: &[Page], diags: &mut Diagnostics) {
     }
 }
 
+/// A page left out as a draft, with where its `draft = true` is.
+struct Draft {
+    key: String,
+    lang: String,
+    file: String,
+    text: Arc<str>,
+    span: std::ops::Range<usize>,
+}
+
 fn check_parity(
     pages: &[Page],
     unparsed: &[(String, String)],
-    drafts: &[(String, String, String)],
+    drafts: &[Draft],
     languages: &[String],
     strict: &Strictness,
     diags: &mut Diagnostics,
@@ -915,9 +940,9 @@ fn check_parity(
                 continue;
             }
             let twin = twin_file(&example.file, &example.lang, lang);
-            let draft = drafts.iter().find(|(k, l, _)| k == key && l == lang);
+            let draft = drafts.iter().find(|d| d.key == key && &d.lang == lang);
             let (twin, message, help) = match draft {
-                Some((_, _, file)) => (
+                Some(Draft { file, .. }) => (
                     file.clone(),
                     format!("{key} is a draft in {lang} but published in {}", example.lang),
                     format!(
@@ -931,11 +956,14 @@ fn check_parity(
                     format!("create {twin} (the {lang} translation of {})", example.file),
                 ),
             };
-            let d = if strict.allow_missing_translations {
+            let mut d = if strict.allow_missing_translations {
                 Diagnostic::warning(&twin, message)
             } else {
                 Diagnostic::error(&twin, message)
             };
+            if let Some(draft) = draft {
+                d = d.at(&draft.text, draft.span.clone());
+            }
             diags.push(d.help(help));
         }
     }
@@ -949,6 +977,11 @@ fn twin_file(file: &str, from: &str, to: &str) -> String {
     }
 }
 
+/// How deep sections may nest (`a/b/c/_index.md` is 3 deep; an edition's folder does not
+/// count). Far deeper than a report needs, and what every page's breadcrumbs, a theme's nested
+/// contents and the print page's outline can show.
+pub const MAX_SECTION_DEPTH: usize = 32;
+
 fn check_parents(pages: &[Page], diags: &mut Diagnostics) {
     let keys: HashSet<(&str, &str)> = pages
         .iter()
@@ -956,6 +989,19 @@ fn check_parents(pages: &[Page], diags: &mut Diagnostics) {
         .collect();
     let mut reported = HashSet::new();
     for p in pages {
+        let depth = p.key.matches('/').count() - usize::from(p.edition.is_some());
+        // The first level too deep only: what is under it is the same mistake.
+        if p.is_section && depth == MAX_SECTION_DEPTH + 1 {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    format!(
+                        "sections are nested {depth} deep here; at most {MAX_SECTION_DEPTH} levels are allowed"
+                    ),
+                )
+                .help("move this section's folder (and what it holds) up: a reader cannot follow so many levels either"),
+            );
+        }
         if let Some(parent) = &p.parent {
             if !keys.contains(&(p.lang.as_str(), parent.as_str()))
                 && reported.insert((p.lang.clone(), parent.clone()))

@@ -90,16 +90,7 @@ pub fn alias_path(lang: &str, alias: &str) -> Result<String, String> {
         .or_else(|| path.strip_suffix("index.html"))
         .unwrap_or(path)
         .trim_end_matches('/');
-    let bad = path.is_empty()
-        || path.split('/').any(|part| {
-            part.is_empty()
-                || part == "."
-                || part == ".."
-                || part.contains(|c: char| {
-                    c.is_whitespace() || matches!(c, '\\' | '?' | '#' | '%' | '"')
-                })
-        });
-    if bad {
+    if crate::parse::front_matter::alias_problem(alias).is_some() {
         return Err("write the page's earlier address without the language, as folder names: `aliases = [\"projects/old-name\"]`".into());
     }
     Ok(format!("{lang}/{path}/index.html"))

@@ -43,6 +43,8 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// Byte offset of `body` in the file, to turn body spans into file positions.
     pub body_offset: usize,
+    /// Where `draft = true` is written (a draft's value), to point at it.
+    pub draft_span: Option<std::ops::Range<usize>>,
 }
 
 /// Splits and parses the front matter of `text` (the whole file, shown as `file`).
@@ -128,10 +130,35 @@ pub fn split<'a>(file: &str, text: &'a Arc<str>) -> Result<Split<'a>, Diagnostic
         .at(text, span_of("weight"))
         .help("weights only order siblings: small numbers such as 10, 20, 30 leave room between pages"));
     }
+    // Aliases become folders of the output: checked here, at each one's place in the file.
+    let alias_values = spans
+        .as_ref()
+        .and_then(|t| t.get_ref().get("aliases"))
+        .map(|v| v.get_ref());
+    if let Some(toml::de::DeValue::Array(items)) = alias_values {
+        for (item, alias) in items.iter().zip(&front.aliases) {
+            if let Some(problem) = alias_problem(alias) {
+                // The alias's text, inside its quotes.
+                let (start, end) = (toml_start + item.span().start, toml_start + item.span().end);
+                let quoted = src[start..end].starts_with(['"', '\'']) && end - start >= 2;
+                let span = if quoted {
+                    start + 1..end - 1
+                } else {
+                    start..end
+                };
+                let shown: String = alias.escape_debug().to_string().chars().take(60).collect();
+                return Err(Diagnostic::error(file, format!("the alias `{shown}` {problem}"))
+                    .at(text, span)
+                    .help("write the page's earlier address without the language, as folder names: `aliases = [\"projects/old-name\"]`"));
+            }
+        }
+    }
+    let draft_span = front.draft.then(|| span_of("draft"));
     Ok(Split {
         front,
         body: &src[body_offset..],
         body_offset,
+        draft_span,
     })
 }
 
@@ -167,6 +194,41 @@ pub fn check_original(
             languages.join(", ")
         )),
     )
+}
+
+/// The longest folder name an alias may have, in bytes (file systems allow 255).
+pub const MAX_ALIAS_PART: usize = 200;
+
+/// What is wrong with an alias (`old/path`, a plain path of folder names), if anything: the
+/// words that follow "the alias `…`".
+pub fn alias_problem(alias: &str) -> Option<String> {
+    let path = alias.trim_matches('/');
+    let path = path
+        .strip_suffix("/index.html")
+        .or_else(|| path.strip_suffix("index.html"))
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    if path.is_empty() {
+        return Some("is empty".into());
+    }
+    for part in path.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Some(format!("has `{part}` as a folder name"));
+        }
+        if let Some(c) = part.chars().find(|c| c.is_control()) {
+            return Some(format!("holds a control character (U+{:04X})", c as u32));
+        }
+        if part.contains(|c: char| c.is_whitespace() || matches!(c, '\\' | '?' | '#' | '%' | '"')) {
+            return Some("holds a space or one of \\ ? # % \"".into());
+        }
+        if part.len() > MAX_ALIAS_PART {
+            return Some(format!(
+                "has a folder name of {} bytes, longer than {MAX_ALIAS_PART}",
+                part.len()
+            ));
+        }
+    }
+    None
 }
 
 /// The largest weight: `new page` adds 10 to the last one, and that must never overflow.
@@ -223,6 +285,25 @@ mod tests {
         let e = split("a.ja.md", &t).unwrap_err();
         assert!(e.message.contains("titel"), "{}", e.message);
         assert_eq!(e.line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn an_alias_that_cannot_be_a_folder_is_an_error_at_it() {
+        let long = "x".repeat(300);
+        for (alias, needle) in [
+            ("a\\u0000b", "control character (U+0000)"),
+            (long.as_str(), "300 bytes"),
+            ("../up", "`..`"),
+        ] {
+            let t = text(&format!(
+                "+++\ntitle = \"x\"\naliases = [\"ok\", \"{alias}\"]\n+++\n"
+            ));
+            let e = split("a.ja.md", &t).unwrap_err();
+            assert!(e.message.contains(needle), "{}", e.message);
+            assert_eq!(e.line_col(), Some((3, 19)));
+        }
+        let t = text("+++\ntitle = \"x\"\naliases = [\"old/name\"]\n+++\n");
+        assert!(split("a.ja.md", &t).is_ok());
     }
 
     #[test]

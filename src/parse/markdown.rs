@@ -135,6 +135,14 @@ pub fn render_linked(
     raw_html: bool,
 ) -> Rendered {
     let mut out = Rendered::default();
+    // A NUL is no text (the HTML standard reads it as U+FFFD); likely a file damaged or not text.
+    if let Some(at) = body.find('\0') {
+        out.problems.push(Problem {
+            span: at..at + 1,
+            message: "the text holds a NUL character (U+0000)".into(),
+            help: "delete it: the file may have been damaged, or saved by a program as something other than text".into(),
+        });
+    }
     // The raw HTML copied from the body, by the address of its text (which stays put while the
     // event moves, see [`stable`]): (where it starts in the body, the inline tag or HTML block it
     // belongs to). Its place in the page's HTML is noted as the HTML is written.

@@ -1,5 +1,6 @@
 //! Render: Tera templates (built-in ← theme ← the site's own `templates/`) over typed page views.
 
+mod limits;
 pub mod series;
 mod strings;
 mod templates;
@@ -72,6 +73,7 @@ impl<'a> Renderer<'a> {
                     root,
                     theme.as_deref(),
                     Arc::new(records_by_language),
+                    Arc::new(site.broken_records.clone()),
                     Arc::new(strings),
                     Arc::new(series::Figures::of(site)),
                     &site.config.languages,
@@ -99,6 +101,7 @@ impl<'a> Renderer<'a> {
     pub fn with_templates(site: &'a Site, mut templates: Templates) -> Renderer<'a> {
         templates.set_site_data(
             Arc::new(records_by_language(site)),
+            Arc::new(site.broken_records.clone()),
             Arc::new(series::Figures::of(site)),
         );
         let print_url =

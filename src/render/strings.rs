@@ -5,10 +5,12 @@
 //! search client never branch on a language code.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value as Json;
+use toml::de::{DeTable, DeValue};
 
 use crate::error::Diagnostic;
 use crate::fs;
@@ -22,7 +24,9 @@ pub struct Strings {
 }
 
 impl Strings {
-    /// Loads the strings for `languages`. Every language must have every key any layer defines.
+    /// Loads the strings for `languages`. Every language must have every key any layer defines;
+    /// a `{placeholder}` must be one that the key has where it is first defined (the built-in
+    /// theme, the site's theme, or the site's other languages), since nothing else fills it.
     pub fn load(
         root: &Path,
         theme_files: Option<&[ThemeFile]>,
@@ -30,44 +34,100 @@ impl Strings {
     ) -> Result<Strings, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut by_lang: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        let mut known: BTreeSet<String> = BTreeSet::new();
-        let mut layer = |rel: &str, shown: &str, text: Result<Arc<str>, Diagnostic>| {
-            let Some(lang) = rel.strip_suffix(".toml") else {
-                return;
-            };
-            match text.and_then(|t| parse(&t, shown)) {
-                Ok(table) => {
-                    known.extend(table.keys().cloned());
-                    if languages.iter().any(|l| l == lang) {
-                        by_lang.entry(lang.to_string()).or_default().extend(table);
+        // Every string read, with where it is: (layer, language, key) → entry.
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut layer =
+            |depth: usize, rel: &str, shown: &str, text: Result<Arc<str>, Diagnostic>| {
+                let Some(lang) = rel.strip_suffix(".toml") else {
+                    return;
+                };
+                match text.and_then(|t| parse(&t, shown).map(|table| (t, table))) {
+                    Ok((text, table)) => {
+                        for (key, (value, span, key_span)) in table {
+                            if languages.iter().any(|l| l == lang) {
+                                by_lang
+                                    .entry(lang.to_string())
+                                    .or_default()
+                                    .insert(key.clone(), value.clone());
+                            }
+                            entries.push(Entry {
+                                layer: depth,
+                                lang: lang.to_string(),
+                                key,
+                                value,
+                                shown: shown.to_string(),
+                                text: text.clone(),
+                                span,
+                                key_span,
+                            });
+                        }
                     }
+                    Err(d) => problems.push(d),
                 }
-                Err(d) => problems.push(d),
-            }
-        };
+            };
         // The built-in default theme's strings first, so that any theme has every string.
         let built_in = theme::built_in();
-        for files in [Some(built_in.as_slice()), theme_files]
+        for (depth, files) in [Some(built_in.as_slice()), theme_files]
             .into_iter()
-            .flatten()
+            .enumerate()
+            .filter_map(|(d, f)| f.map(|f| (d, f)))
         {
             for (rel, f) in theme::part(files, "i18n") {
-                layer(rel, &f.shown, f.text());
+                layer(depth, rel, &f.shown, f.text());
             }
         }
         let (files, walk_problems) = fs::files_under(root, &root.join("i18n"));
         for (path, rel) in files {
             let rel = fs::display_path(Path::new(""), &rel);
             let shown = format!("i18n/{rel}");
-            layer(&rel, &shown, fs::read_text(&path, &shown));
+            layer(SITE_LAYER, &rel, &shown, fs::read_text(&path, &shown));
         }
         problems.extend(walk_problems.into_iter().filter(Diagnostic::is_error));
+        problems.extend(check_placeholders(&entries));
+        let known: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        // A key that only the site's own files have, and not in every language, is most likely
+        // misspelt: reported where it is written, not at a file of the language that lacks it.
+        let mut site_only: BTreeSet<&str> = BTreeSet::new();
+        for key in &known {
+            let defined: Vec<&Entry> = entries.iter().filter(|e| e.key == *key).collect();
+            if defined.iter().all(|e| e.layer == SITE_LAYER) {
+                let lacking: Vec<&str> = languages
+                    .iter()
+                    .filter(|l| !defined.iter().any(|e| &e.lang == *l))
+                    .map(String::as_str)
+                    .collect();
+                if lacking.is_empty() {
+                    continue;
+                }
+                site_only.insert(key);
+                for e in defined.iter().filter(|e| languages.contains(&e.lang)) {
+                    problems.push(
+                        Diagnostic::error(
+                            &e.shown,
+                            format!(
+                                "the interface string `{key}` is not one of the theme's, and {} has none",
+                                lacking
+                                    .iter()
+                                    .map(|l| format!("`{l}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                        .at(&e.text, e.key_span.clone())
+                        .help(format!(
+                            "check the key's spelling (the theme's i18n/en.toml shows every key), or write `{key} = \"…\"` for {} too",
+                            lacking.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
         for lang in languages {
             let have = by_lang.entry(lang.clone()).or_default();
             let missing: Vec<&str> = known
                 .iter()
-                .filter(|k| !have.contains_key(*k))
-                .map(String::as_str)
+                .filter(|k| !have.contains_key(**k) && !site_only.contains(**k))
+                .copied()
                 .collect();
             if !missing.is_empty() {
                 problems.push(
@@ -101,9 +161,108 @@ impl Strings {
     }
 }
 
-/// A strings file: string values, in tables as deep as one likes.
-fn parse(text: &Arc<str>, shown: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
-    let table: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|e| {
+/// The layer of the site's own `i18n/` (above the built-in theme, 0, and the site's theme, 1).
+const SITE_LAYER: usize = 2;
+
+/// One interface string as read, with where it is.
+struct Entry {
+    layer: usize,
+    lang: String,
+    key: String,
+    value: String,
+    shown: String,
+    text: Arc<str>,
+    /// The string's value in `text`.
+    span: Range<usize>,
+    /// Its key (the last part, under a `[table]`) in `text`.
+    key_span: Range<usize>,
+}
+
+/// A string of a strings file: (text, where the text is, where its key is).
+type Read = (String, Range<usize>, Range<usize>);
+
+/// The `{name}`s of a string: what `t(…, name=…)` fills.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('}') else { break };
+        let name = &rest[..close];
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            found.insert(name);
+        }
+    }
+    found
+}
+
+/// A placeholder no template fills is shipped to readers as it is (`Page {pgae}`): each one a
+/// string has that the key does not have where it comes from (a lower layer; for a key of the
+/// site's own, its text in the other languages, when they have any) is an error at the string.
+fn check_placeholders(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for e in entries.iter().filter(|e| e.layer > 0) {
+        let lower: Vec<&Entry> = entries
+            .iter()
+            .filter(|o| o.key == e.key && o.layer < e.layer)
+            .collect();
+        let own_key = lower.is_empty();
+        let reference: Vec<&Entry> = if own_key {
+            entries
+                .iter()
+                .filter(|o| o.key == e.key && o.layer == e.layer && o.lang != e.lang)
+                .collect()
+        } else {
+            lower
+        };
+        if reference.is_empty() {
+            continue;
+        }
+        let known: BTreeSet<&str> = reference
+            .iter()
+            .flat_map(|o| placeholders(&o.value))
+            .collect();
+        // A key of the site's own that its other languages write without placeholders may
+        // have a language that needs one: nothing to compare with.
+        if own_key && known.is_empty() {
+            continue;
+        }
+        for name in placeholders(&e.value) {
+            if known.contains(name) {
+                continue;
+            }
+            let help = if known.is_empty() {
+                format!("`{}` has no placeholders: write the text without it", e.key)
+            } else {
+                let list: Vec<String> = known.iter().map(|k| format!("`{{{k}}}`")).collect();
+                format!(
+                    "the placeholders of `{}` are {}: check the spelling, or write the text without it",
+                    e.key,
+                    list.join(", ")
+                )
+            };
+            problems.push(
+                Diagnostic::error(
+                    &e.shown,
+                    format!(
+                        "the interface string `{}` has a placeholder `{{{name}}}` that no template fills",
+                        e.key
+                    ),
+                )
+                .at(&e.text, e.span.clone())
+                .help(help),
+            );
+        }
+    }
+    problems
+}
+
+/// A strings file: string values, in tables as deep as one likes; key → (text, spans).
+fn parse(text: &Arc<str>, shown: &str) -> Result<BTreeMap<String, Read>, Diagnostic> {
+    let table = DeTable::parse(text).map_err(|e| {
         let d = Diagnostic::error(shown, e.message().trim().to_string())
             .help("an i18n file holds `key = \"text\"` lines, optionally under `[table]` headings");
         match e.span() {
@@ -112,35 +271,31 @@ fn parse(text: &Arc<str>, shown: &str) -> Result<BTreeMap<String, String>, Diagn
         }
     })?;
     let mut out = BTreeMap::new();
-    flatten("", table.get_ref(), &mut out).map_err(|key| {
-        let d = Diagnostic::error(shown, format!("`{key}` is not a text"))
-            .help("write every interface string in quotes: key = \"text\"");
-        let leaf = key.rsplit('.').next().unwrap_or(&key).to_string();
-        match text.find(&leaf) {
-            Some(at) => d.at(text, at..at + leaf.len()),
-            None => d,
-        }
+    flatten("", table.get_ref(), &mut out).map_err(|(key, span)| {
+        Diagnostic::error(shown, format!("`{key}` is not a text"))
+            .at(text, span)
+            .help("write every interface string in quotes: key = \"text\"")
     })?;
     Ok(out)
 }
 
 fn flatten(
     prefix: &str,
-    table: &toml::Table,
-    out: &mut BTreeMap<String, String>,
-) -> Result<(), String> {
+    table: &DeTable,
+    out: &mut BTreeMap<String, Read>,
+) -> Result<(), (String, Range<usize>)> {
     for (key, value) in table {
         let full = if prefix.is_empty() {
-            key.clone()
+            key.get_ref().to_string()
         } else {
-            format!("{prefix}.{key}")
+            format!("{prefix}.{}", key.get_ref())
         };
-        match value {
-            toml::Value::String(s) => {
-                out.insert(full, s.clone());
+        match value.get_ref() {
+            DeValue::String(s) => {
+                out.insert(full, (s.to_string(), value.span(), key.span()));
             }
-            toml::Value::Table(t) => flatten(&full, t, out)?,
-            _ => return Err(full),
+            DeValue::Table(t) => flatten(&full, t, out)?,
+            _ => return Err((full, key.span())),
         }
     }
     Ok(())
@@ -237,6 +392,61 @@ mod tests {
         let errors = strings(&[("en.toml", "\n[search]\nlabel = 3\n")], &["en"]).unwrap_err();
         assert!(errors[0].message.contains("search.label"));
         assert_eq!(errors[0].line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn a_placeholder_no_template_fills_is_an_error_at_its_string() {
+        // A key of the theme: its placeholders are the theme's.
+        let errors = strings(
+            &[("ja.toml", "[search]\nlabel = \"{nmae}を検索\"\n")],
+            &["ja", "en"],
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file, "i18n/ja.toml");
+        assert!(
+            errors[0].message.contains("`{nmae}`"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line_col(), Some((2, 9)));
+        // A key of the site's own: languages that disagree are each shown the others'.
+        let errors = strings(
+            &[
+                ("en.toml", "[x]\nhello = \"Hello, {name}!\"\n"),
+                ("ja.toml", "[x]\nhello = \"{nmae}さん、こんにちは\"\n"),
+            ],
+            &["ja", "en"],
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[1].help.as_deref().unwrap_or("").contains("`{name}`"),
+            "{errors:?}"
+        );
+        // Leaving one out is fine; so is a theme key's own placeholder.
+        strings(
+            &[
+                ("en.toml", "[x]\nhello = \"Hello, {name}!\"\n"),
+                ("ja.toml", "[x]\nhello = \"こんにちは\"\n"),
+            ],
+            &["ja", "en"],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_key_of_the_site_alone_missing_in_a_language_is_blamed_where_it_is_written() {
+        let errors =
+            strings(&[("en.toml", "[search]\nlabl = \"Find\"\n")], &["ja", "en"]).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file, "i18n/en.toml");
+        assert_eq!(errors[0].line_col(), Some((2, 1)));
+        assert!(
+            errors[0].message.contains("`search.labl`"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

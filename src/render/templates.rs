@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tera::ast::{Expr, ExprVal, Node};
 use tera::{Context, Tera};
 
+use super::limits;
 use super::strings::{Strings, TranslateFunction};
 use crate::error::Diagnostic;
 use crate::fs;
@@ -30,7 +31,13 @@ pub type RecordsByLanguage = BTreeMap<String, BTreeMap<String, serde_json::Value
 /// `record(id="glossary/common", lang="en")`: a record in any language, e.g. to show a glossary
 /// term beside its translation. `records` in the context holds the page's language only. In a
 /// series, `edition="2020"` reads the record of that edition (`record(id, lang, edition=…)`).
-struct RecordFunction(Arc<RecordsByLanguage>);
+struct RecordFunction(Arc<RecordsByLanguage>, Arc<BTreeSet<String>>);
+
+thread_local! {
+    /// A record with errors of its own that the page being rendered asked for: its failure to
+    /// render is a consequence, not another error.
+    static READ_BROKEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
 /// The records a template may read besides `page.records` (which is part of the page): through
 /// the `records` global and the `record()` function, in the template itself, its parents and what
@@ -82,6 +89,9 @@ impl tera::Function for RecordFunction {
             None => id.to_string(),
         };
         let id = full.as_str();
+        if self.1.contains(id) {
+            READ_BROKEN.with(|r| *r.borrow_mut() = Some(id.to_string()));
+        }
         self.0
             .get(id)
             .and_then(|by_lang| by_lang.get(lang))
@@ -114,6 +124,7 @@ impl Templates {
         root: &Path,
         theme: Option<&[ThemeFile]>,
         records: Arc<RecordsByLanguage>,
+        broken_records: Arc<BTreeSet<String>>,
         strings: Arc<Strings>,
         figures: Arc<super::series::Figures>,
         languages: &[String],
@@ -182,7 +193,21 @@ impl Templates {
                 )]);
             }
         }
-        tera.register_function("record", RecordFunction(records));
+        if let Some(cycle) = limits::include_cycle(&tera) {
+            let (shown, _) = &sources[&cycle[0]];
+            let chain = cycle
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(" includes ");
+            return Err(vec![Diagnostic::error(
+                shown,
+                format!("the template `{}` includes itself: {chain}", cycle[0]),
+            )
+            .help("an include of itself never ends: take the include out, or write the repeated part as a macro whose recursion ends")]);
+        }
+        limits::add_guards(&mut tera);
+        tera.register_function("record", RecordFunction(records, broken_records.clone()));
         let reads = sources
             .keys()
             .map(|name| (name.clone(), closure_reads(&tera, name)))
@@ -225,10 +250,14 @@ impl Templates {
     pub fn set_site_data(
         &mut self,
         records: Arc<RecordsByLanguage>,
+        broken_records: Arc<BTreeSet<String>>,
         figures: Arc<super::series::Figures>,
     ) {
         for (lang, tera) in self.by_lang.iter_mut() {
-            tera.register_function("record", RecordFunction(records.clone()));
+            tera.register_function(
+                "record",
+                RecordFunction(records.clone(), broken_records.clone()),
+            );
             tera.register_function(
                 "series",
                 super::series::SeriesFunction(
@@ -285,7 +314,27 @@ impl Templates {
             Some(tera) => tera,
             None => return Err(Diagnostic::error(rendering, "the site has no language")),
         };
-        tera.render(name, context).map_err(|e| {
+        READ_BROKEN.with(|r| r.borrow_mut().take());
+        let rendered = match limits::limited(|| tera.render(name, context)) {
+            Ok(rendered) => rendered,
+            Err((_, why)) => {
+                let (shown, _) = &self.sources[name];
+                return Err(Diagnostic::error(
+                    shown.as_str(),
+                    format!("{why} (while rendering {rendering})"),
+                )
+                .help("fix the template, or the content it goes through"));
+            }
+        };
+        if let (Err(_), Some(id)) = (&rendered, READ_BROKEN.with(|r| r.borrow_mut().take())) {
+            let (shown, _) = &self.sources[name];
+            return Err(Diagnostic::warning(
+                shown.as_str(),
+                format!("{rendering} is not rendered: it shows the record `{id}`, which has errors of its own"),
+            )
+            .help("fix the record's errors (reported at the record)"));
+        }
+        rendered.map_err(|e| {
             let message = format!("{} (while rendering {rendering})", chain(&e));
             let (shown, text) = self.culprit(name, &message);
             let mut located = None;

@@ -816,6 +816,148 @@ pub const CASES: &[(&str, &[Edit], &str)] = &[
         ],
         "content/reports/Approvals.en.md and this file would be published as en/reports/Approvals/index.html and en/reports/approvals/index.html",
     ),
+    // No crash and no hang on a template or a page (issue 22): include cycles are refused before
+    // rendering, a macro without end and a range too long stop with an error, a NUL is refused.
+    (
+        "template-includes-itself",
+        &[Write("templates/page.html", b"x{% include \"page.html\" %}")],
+        "the template `page.html` includes itself",
+    ),
+    (
+        "template-include-cycle",
+        &[
+            Write("templates/page.html", b"{% include \"partials/a.html\" %}"),
+            Write("templates/partials/a.html", b"a{% include \"partials/b.html\" %}"),
+            Write(
+                "templates/partials/b.html",
+                b"{% if page %}b{% include \"partials/a.html\" %}{% endif %}",
+            ),
+        ],
+        "`partials/a.html` includes `partials/b.html` includes `partials/a.html`",
+    ),
+    (
+        "template-macro-without-end",
+        &[Write(
+            "templates/page.html",
+            b"{% macro down(n) %}{{ self::down(n=n+1) }}{% endmacro down %}{{ self::down(n=1) }}",
+        )],
+        "the macro `down` (in page.html) calls itself too deeply",
+    ),
+    (
+        "template-range-too-long",
+        &[Write(
+            "templates/page.html",
+            b"{% for i in range(end=2000000000) %}x{% endfor %}",
+        )],
+        "range() of 2000000000 items",
+    ),
+    (
+        "nul-in-markdown",
+        &[Write(
+            "content/_index.en.md",
+            b"+++\ntitle = \"Home\"\n+++\n\nText \x00 here.\n",
+        )],
+        "content/_index.en.md:5:6",
+    ),
+    // Images decoded whole at build time (issue 22): one cut short, one over the pixel limit,
+    // each an error where the page uses it.
+    (
+        "image-cut-short",
+        &[
+            Write(
+                "content/shot.png",
+                include_bytes!("../fixtures/images/cut-short.png"),
+            ),
+            Write(
+                "content/_index.en.md",
+                b"+++\ntitle = \"Home\"\n+++\n\n![A shot of the device](shot.png)\n",
+            ),
+        ],
+        "content/_index.en.md:5:1",
+    ),
+    (
+        "image-over-the-pixel-limit",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\n[images]\nmax_megapixels = 1\n[title]\nja = \"x\"\nen = \"y\"\n",
+            ),
+            Write(
+                "content/wide.png",
+                include_bytes!("../fixtures/images/over-a-megapixel.png"),
+            ),
+            Write(
+                "content/_index.en.md",
+                b"+++\ntitle = \"Home\"\n+++\n\nSee ![the plan](wide.png).\n",
+            ),
+        ],
+        "content/_index.en.md:5:5",
+    ),
+    // Smaller ones (issue 22): each error at its place in the file that has the mistake, and a
+    // broken record reported once, not again by the pages that show it.
+    (
+        "i18n-placeholder-no-template-fills",
+        &[Write("i18n/en.toml", b"[search]\nlabel = \"Search {sitename}\"\n")],
+        "i18n/en.toml:2:9",
+    ),
+    (
+        "i18n-key-of-the-site-in-one-language",
+        &[Write("i18n/en.toml", b"[search]\nlabl = \"Search\"\n")],
+        "i18n/en.toml:2:1",
+    ),
+    (
+        "draft-in-one-language-at-its-line",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\ndraft = true\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:4:9",
+    ),
+    (
+        "alias-with-a-nul",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"old\\u0000name\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "alias-too-long",
+        &[Write(
+            "content/reports/approvals.en.md",
+            b"+++\ntitle = \"Approvals\"\nweight = 10\nrecords = [\"reports/approvals\"]\naliases = [\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]\n+++\n\n## Approvals {#approvals}\n",
+        )],
+        "content/reports/approvals.en.md:5:13",
+    ),
+    (
+        "record-rows-broken-beside-its-chart",
+        &[
+            Write(
+                "config.toml",
+                b"default_language = \"ja\"\nlanguages = [\"ja\", \"en\"]\ntheme = \"default\"\n[title]\nja = \"x\"\nen = \"y\"\n",
+            ),
+            Write(
+                "content/reports/approvals.toml",
+                b"title = { ja = \"\xe6\x89\xbf\xe8\xaa\x8d\", en = \"Approvals\" }\n[[columns]]\nkey = \"drug\"\nlabel = { ja = \"\xe8\x96\xac\", en = \"Drug\" }\n[[columns]]\nkey = \"count\"\nlabel = { ja = \"\xe4\xbb\xb6\", en = \"Count\" }\nnumeric = true\n[chart]\nlabel = \"drug\"\nvalues = [\"count\"]\n",
+            ),
+            Write(
+                "content/reports/approvals.csv",
+                b"drug.ja,drug.en,count\nA,B,1,extra\n",
+            ),
+        ],
+        "content/reports/approvals.csv:2:1",
+    ),
+    (
+        "record-with-errors-read-by-a-template",
+        &[
+            Write(
+                "templates/print.html",
+                b"{% set r = record(id=\"reports/approvals\", lang=\"en\") %}{{ r.title }}",
+            ),
+            Write("content/reports/approvals.toml", b"title = { ja = \"x\" }\n"),
+        ],
+        "content/reports/approvals.toml:1:9",
+    ),
 ];
 
 pub fn apply(root: &std::path::Path, edits: &[Edit]) {
