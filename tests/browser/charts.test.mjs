@@ -99,7 +99,7 @@ test('charts: every series colour is at least 3:1 against the background in ligh
     await page.goto(url('en/finances/index.html'));
     const colours = await page.$$eval('.chart-figure', (figures) => figures.map((f) => ({
       background: getComputedStyle(f).backgroundColor,
-      fills: [...new Set([...f.querySelectorAll('[class*="chart-series-"]')].map((e) => getComputedStyle(e).fill))],
+      fills: [...new Set([...f.querySelectorAll('[class*="chart-series-"]')].map((e) => getComputedStyle(e).color))],
     })));
     assert.ok(colours.length === 6 && colours.every((c) => c.fills.length > 0));
     for (const c of colours) {
