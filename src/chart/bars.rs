@@ -103,7 +103,7 @@ pub fn draw(chart: &Chart) -> (String, f64) {
         ));
         y += ROW_GAP - BAR_GAP;
     }
-    ((body), (y - ROW_GAP + 6.0).max(LINE))
+    (body, (y - ROW_GAP + 6.0).max(LINE))
 }
 
 /// A bar's value beside its end: after it, or before it for a negative bar.

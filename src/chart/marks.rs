@@ -1,6 +1,6 @@
 //! What tells a chart's series (or a donut's slices) apart besides colour: a fill pattern per
 //! series (solid, stripes, dots, cross-hatch, …), a marker shape and a dash per line, and the
-//! legend that shows them. Colours are CSS classes (`chart-series-N`, `chart-stroke-N`) so that
+//! legend that shows them. Colours are CSS classes (`chart-series-N`: its `color`) so that
 //! the theme serves light, dark and print.
 
 use super::text::{self, FONT, LINE};
@@ -66,7 +66,7 @@ pub fn line(s: usize, points: &[(f64, f64)]) -> String {
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect();
     format!(
-        "<polyline class=\"chart-line chart-stroke-{}\" points=\"{}\"{}/>",
+        "<polyline class=\"chart-line chart-series-{}\" points=\"{}\"{}/>",
         s % STYLES,
         d.join(" "),
         dash(s)

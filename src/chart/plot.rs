@@ -14,6 +14,8 @@ use crate::parse::markdown::escape_attr as esc;
 const PLOT_HEIGHT: f64 = 200.0;
 /// The share of a row's slot its columns take.
 const GROUP: f64 = 0.72;
+/// The longest line of a slanted label: at 45° it reaches no further left than the first slot.
+const SLANTED: f64 = 84.0;
 
 pub fn draw(chart: &Chart) -> (String, f64) {
     let id = &chart.id;
@@ -142,20 +144,41 @@ pub fn draw(chart: &Chart) -> (String, f64) {
         "<line class=\"chart-axis\" x1=\"{left:.1}\" y1=\"{0:.1}\" x2=\"{WIDTH}\" y2=\"{0:.1}\"/>",
         y(0.0).round() + 0.5
     ));
-    // Row labels under the plot, each wrapped to its slot.
+    // Row labels under the plot, each wrapped to its slot; when a word is wider than a slot
+    // (twelve months in English), every label slants instead, so that none is split mid-word.
     let below = y(axis.lo) + 8.0;
+    let room = slot - 8.0;
+    let slant = chart
+        .labels
+        .iter()
+        .any(|l| text::has_word_wider_than(l, room));
     let mut bottom = below;
     for (r, label) in chart.labels.iter().enumerate() {
-        let lines = text::wrap(label, slot - 8.0);
-        for (i, l) in lines.iter().enumerate() {
-            body.push_str(&format!(
-                "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                centre(r),
-                below + FONT + i as f64 * LINE,
-                esc(l)
-            ));
+        if slant {
+            let lines = text::wrap(label, SLANTED);
+            let (x, top) = (centre(r) + 4.0, below + 4.0);
+            for (i, l) in lines.iter().enumerate() {
+                body.push_str(&format!(
+                    "<text class=\"chart-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {x:.1} {top:.1})\">{}</text>",
+                    top + FONT * 0.7 + i as f64 * LINE,
+                    esc(l)
+                ));
+            }
+            let widest = lines.iter().map(|l| text::width(l)).fold(0.0, f64::max);
+            let depth = (widest + lines.len() as f64 * LINE) * std::f64::consts::FRAC_1_SQRT_2;
+            bottom = f64::max(bottom, top + depth);
+        } else {
+            let lines = text::wrap(label, room);
+            for (i, l) in lines.iter().enumerate() {
+                body.push_str(&format!(
+                    "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                    centre(r),
+                    below + FONT + i as f64 * LINE,
+                    esc(l)
+                ));
+            }
+            bottom = f64::max(bottom, below + lines.len() as f64 * LINE);
         }
-        bottom = f64::max(bottom, below + lines.len() as f64 * LINE);
     }
     (body, bottom + 4.0)
 }

@@ -256,3 +256,42 @@ fn numbers_are_formatted_in_one_place() {
     assert_eq!(format_number(1234567.0), "1,234,567");
     assert_eq!(format_number(-12.5), "-12.5");
 }
+
+#[test]
+fn labels_too_long_for_their_slot_slant_rather_than_split_mid_word() {
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let rows: Vec<Json> = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| json!({"day": m, "a": i * 10}))
+        .collect();
+    let svg = render(&record("column", &["a"], Json::Array(rows)), &words("en")).unwrap();
+    assert_eq!(svg.matches("transform=\"rotate(-45").count(), 12, "{svg}");
+    for m in months {
+        assert!(svg.contains(&format!(">{m}</text>")), "{m} whole");
+    }
+    let rows = json!([{"day": "Q1", "a": 1}, {"day": "Q2", "a": 2}]);
+    let svg = render(&record("column", &["a"], rows), &words("en")).unwrap();
+    assert!(!svg.contains("rotate("), "short labels stand upright");
+    let rows: Vec<Json> = (1..=12)
+        .map(|m| json!({"day": format!("{m}月"), "a": m}))
+        .collect();
+    let svg = render(&record("column", &["a"], Json::Array(rows)), &words("ja")).unwrap();
+    assert!(
+        !svg.contains("rotate("),
+        "CJK labels wrap between characters"
+    );
+}

@@ -116,6 +116,13 @@ pub fn wrap(s: &str, max: f64) -> Vec<String> {
     lines
 }
 
+/// Whether `s` holds a word (a run of letters or digits other than CJK, which may break between
+/// any two characters) wider than `max`: wrapping would have to split it.
+pub fn has_word_wider_than(s: &str, max: f64) -> bool {
+    s.split(|c: char| c.is_whitespace() || is_wide(c))
+        .any(|word| width(word) > max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +154,13 @@ mod tests {
         // An opening bracket stays with what follows it.
         let lines = wrap("基盤整備その他（記載なし）", 6.0 * FONT);
         assert!(lines.iter().all(|l| !l.ends_with('（')), "{lines:?}");
+    }
+
+    #[test]
+    fn only_words_outside_cjk_text_count_as_too_wide() {
+        assert!(has_word_wider_than("September", 30.0));
+        assert!(!has_word_wider_than("10月", 20.0));
+        assert!(!has_word_wider_than("Q1 to Q4", 30.0));
     }
 
     #[test]

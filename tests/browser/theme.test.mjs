@@ -158,7 +158,7 @@ test('charts: each has a title, a text alternative and its data table beside it'
   let charts = 0;
   for (const path of PAGES.filter((p) => !isPrintPage(p))) {
     const html = readFileSync(join(SITE, path), 'utf8');
-    if (!html.includes('<svg class="chart"')) continue;
+    if (!html.includes('<svg class="chart')) continue;
     await page.goto(fileUrl(path));
     const found = await page.$$eval('.record--chart', (records) => records.map((r) => {
       const svg = r.querySelector('svg.chart');
