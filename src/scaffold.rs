@@ -202,7 +202,7 @@ fn new_texts(lang: &str, kind: Kind) -> (&'static str, &'static str, &'static st
 fn front_matter_text(lang: &str, kind: Kind, weight: i64) -> String {
     let (title, description, body) = new_texts(lang, kind);
     format!(
-        "+++\ntitle = \"{title}\"\n# description = \"{description}\"\nweight = {weight}\n[extra]\nsource_pages = []\n+++\n\n{body}\n"
+        "+++\ntitle = \"{title}\"\n# description = \"{description}\"\nweight = {weight}\n+++\n\n{body}\n"
     )
 }
 
@@ -652,7 +652,9 @@ mod tests {
                 let text = std::sync::Arc::from(front_matter_text(lang, kind, 30).as_str());
                 let split = front_matter::split("x", &text).unwrap();
                 assert_eq!(split.front.weight, 30);
-                assert!(split.front.extra.contains_key("source_pages"));
+                // No key of one site's own convention (provenance is a theme feature a site
+                // opts into).
+                assert!(split.front.extra.is_empty());
             }
         }
     }

@@ -337,7 +337,11 @@ fn row_text(columns: &[Json], row: &Json) -> String {
 
 /// A number as the theme's tables show it: whole numbers from 1,000 with thousands separators.
 fn grouped(n: &serde_json::Number) -> String {
-    match n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
+    match n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f as u64)
+    }) {
         Some(v) if (1_000..1_000_000_000).contains(&v) => {
             let digits = v.to_string();
             let mut out = String::new();
