@@ -100,6 +100,10 @@ enum Command {
             default_value = "ja,en"
         )]
         languages: Vec<String>,
+        /// Start a series of yearly editions with this one (e.g. 2024): the pages go in
+        /// content/2024/, and `nenpo new edition 2025` adds the next year.
+        #[arg(long, value_name = "NAME")]
+        editions: Option<String>,
     },
     /// Which translation is out of date with its original, what changed, and the round trip
     /// with translators' tools (XLIFF, PO). Without a subcommand: the status per language and
@@ -126,9 +130,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum New {
-    /// Create content/SECTION/NAME.<lang>.md for each language, after the section's last page.
+    /// Create content/SECTION/NAME.<lang>.md for each language, after the section's last page
+    /// (in a series of editions: content/<latest edition>/SECTION/NAME.<lang>.md).
     Page {
-        /// SECTION/NAME, e.g. pharmaceuticals/new-approvals (lower-case letters, digits, hyphens).
+        /// SECTION/NAME, e.g. pharmaceuticals/new-approvals (lower-case letters, digits, hyphens);
+        /// in a series, within the latest edition unless it starts with an edition (2023/…).
         #[arg(value_name = "SECTION/NAME")]
         path: String,
         /// The site folder.
@@ -145,9 +151,11 @@ enum New {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
-    /// Create content/NAME/_index.<lang>.md for each language, after the last section.
+    /// Create content/NAME/_index.<lang>.md for each language, after the last section (in a
+    /// series of editions: content/<latest edition>/NAME/_index.<lang>.md).
     Section {
-        /// NAME or PARENT/NAME, e.g. clinical-trials (lower-case letters, digits, hyphens).
+        /// NAME or PARENT/NAME, e.g. clinical-trials (lower-case letters, digits, hyphens); in a
+        /// series, within the latest edition unless it starts with an edition (2023/…).
         #[arg(value_name = "NAME")]
         name: String,
         /// The site folder.
@@ -311,7 +319,11 @@ fn main() -> ExitCode {
             }
             serve(common.options(), port, output, timings)
         }
-        Command::Init { dir, languages } => init(&dir, &languages),
+        Command::Init {
+            dir,
+            languages,
+            editions,
+        } => init(&dir, &languages, editions.as_deref()),
         Command::Translations {
             action,
             check,
@@ -531,8 +543,8 @@ fn files_list(files: &[String]) -> String {
     text
 }
 
-fn init(dir: &std::path::Path, languages: &[String]) -> ExitCode {
-    match scaffold::init(dir, languages) {
+fn init(dir: &std::path::Path, languages: &[String], edition: Option<&str>) -> ExitCode {
+    match scaffold::init(dir, languages, edition) {
         Ok(files) => {
             println!(
                 "Created a site in {} ({} files)",

@@ -47,6 +47,17 @@ pub fn create(root: &Path, kind: Kind, path: &str) -> Result<Vec<String>, Diagno
         Some((name, parent)) => (parent.join("/"), *name),
         None => unreachable!("split yields at least one part"),
     };
+    // In a series, a path is within the latest edition (`report/x` → content/2024/report/x),
+    // unless it names an edition itself (`2023/report/x`).
+    let edition = config.editions.as_ref().and_then(|e| {
+        let named = parts.len() > 1 && e.names.iter().any(|n| n == parts[0]);
+        (!named).then(|| e.latest.clone())
+    });
+    let (parent, in_edition) = match &edition {
+        Some(latest) if parent.is_empty() => (latest.clone(), String::new()),
+        Some(latest) => (format!("{latest}/{parent}"), parent),
+        None => (parent.clone(), parent),
+    };
     let content = root.join(CONTENT_DIR);
     let parent_dir = if parent.is_empty() {
         content.clone()
@@ -57,17 +68,22 @@ pub fn create(root: &Path, kind: Kind, path: &str) -> Result<Vec<String>, Diagno
     let parent_index = parent_dir.join(format!("_index.{default}.md"));
     if !parent_index.is_file() {
         let shown = shown(root, &parent_index);
-        let help = if parent.is_empty() {
-            format!("create the home page {shown} first (see docs/content-model.md)")
+        let help = if in_edition.is_empty() {
+            match &edition {
+                Some(latest) => format!("create the edition's home page {shown} first, or start the edition with nenpo new edition {latest}"),
+                None => format!("create the home page {shown} first (see docs/content-model.md)"),
+            }
         } else {
-            format!("create the section first: nenpo new section {parent}")
+            format!("create the section first: nenpo new section {in_edition}")
+        };
+        let section = match (&edition, in_edition.is_empty()) {
+            (Some(latest), true) => format!("(the home of edition {latest})"),
+            (_, true) => "(home)".to_string(),
+            (_, false) => in_edition.clone(),
         };
         return Err(Diagnostic::error(
             shown.clone(),
-            format!(
-                "there is no section `{}` ({shown} does not exist)",
-                if parent.is_empty() { "(home)" } else { &parent }
-            ),
+            format!("there is no section `{section}` ({shown} does not exist)"),
         )
         .help(help));
     }
@@ -188,7 +204,7 @@ fn new_texts(lang: &str, kind: Kind) -> (&'static str, &'static str, &'static st
 fn front_matter_text(lang: &str, kind: Kind, weight: i64) -> String {
     let (title, description, body) = new_texts(lang, kind);
     format!(
-        "+++\ntitle = \"{title}\"\n# description = \"{description}\"\nweight = {weight}\n[extra]\nsource_pages = []\n+++\n\n{body}\n"
+        "+++\ntitle = \"{title}\"\n# description = \"{description}\"\nweight = {weight}\n+++\n\n{body}\n"
     )
 }
 
@@ -378,8 +394,25 @@ fn is_language_code(code: &str) -> bool {
 
 /// `nenpo init`: writes a starter site into `dir` (which must be empty or not exist) with the
 /// given languages, the first one the default. Returns the files written, relative to `dir`.
-pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<String>, Diagnostic> {
+///
+/// With `edition` (`--editions 2024`), the site is a series of one edition from the first day:
+/// its pages in `content/<edition>/`, `[editions]` in config.toml; `new edition` adds the next.
+pub fn init(
+    dir: &Path,
+    languages: &[String],
+    edition: Option<&str>,
+) -> Result<Vec<String>, Diagnostic> {
     let shown_dir = dir.display().to_string();
+    if let Some(name) = edition {
+        if name.contains(',') {
+            return Err(Diagnostic::error(&shown_dir, "a series starts with one edition")
+                .help(format!("start with the latest: nenpo init --editions {}; add each next one with nenpo new edition", name.rsplit(',').next().unwrap_or(name).trim())));
+        }
+        if !is_kebab(name) {
+            return Err(Diagnostic::error(&shown_dir, format!("`{name}` is not an edition name"))
+                .help("name the edition by its year or another folder name: lower-case letters, digits and hyphens, e.g. --editions 2024"));
+        }
+    }
     if languages.is_empty() {
         return Err(Diagnostic::error(&shown_dir, "no language given")
             .help("name the languages, the default first: nenpo init --languages ja,en"));
@@ -412,37 +445,51 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<String>, Diagnostic>
         );
     }
 
-    let mut files: Vec<(String, String)> = vec![("config.toml".into(), starter_config(languages))];
+    let mut config = starter_config(languages);
+    if let Some(name) = edition {
+        config.push_str(&format!(
+            "\n# A series of yearly editions, each in its own folder content/<edition>/; `nenpo new edition\n# <name>` starts the next one from the latest. A label per edition and language (edit them,\n# e.g. \"FY{name}\" or \"{name}年度\").\n[editions]\nlatest = {}\n\n[editions.label]\n{} = {}\n",
+            q(name),
+            toml_key(name),
+            per_language(languages, |_| name.to_string())
+        ));
+    }
+    // Where the pages go: content/, or the edition's folder.
+    let content = match edition {
+        Some(name) => format!("content/{name}"),
+        None => "content".to_string(),
+    };
+    let mut files: Vec<(String, String)> = vec![("config.toml".into(), config)];
     let text = |lang: &str, f: fn(&Starter) -> &'static str| f(starter(lang)).to_string();
     for lang in languages {
         let s = starter(lang);
         files.push((
-            format!("content/_index.{lang}.md"),
+            format!("{content}/_index.{lang}.md"),
             format!(
                 "+++\ntitle = {}\ndescription = {}\n+++\n\n{}\n",
                 q(s.title),
                 q(s.description),
-                s.home
+                s.home.replace("`content/", &format!("`{content}/"))
             ),
         ));
         files.push((
-            format!("content/activities/_index.{lang}.md"),
+            format!("{content}/activities/_index.{lang}.md"),
             format!(
                 "+++\ntitle = {}\ndescription = {}\nweight = 10\n[extra]\nshort_title = {}\n[[extra.figures]]\nvalue = \"4\"\nlabel = {}\n+++\n\n{}\n",
                 q(s.section_title),
                 q(s.section_description),
                 q(s.section_short),
                 q(s.figure_label),
-                s.section_body
+                s.section_body.replace("`content/", &format!("`{content}/"))
             ),
         ));
         files.push((
-            format!("content/activities/open-days.{lang}.md"),
+            format!("{content}/activities/open-days.{lang}.md"),
             format!(
                 "+++\ntitle = {}\ndescription = {}\nweight = 10\nrecords = [\"activities/visitors\"]\n+++\n\n{}\n\n![{}](open-day.svg \"{}\")\n",
                 q(s.page_title),
                 q(s.page_description),
-                s.page_body,
+                s.page_body.replace("`content/", &format!("`{content}/")),
                 s.image_alt,
                 s.image_caption.replace('"', "'")
             ),
@@ -460,11 +507,11 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<String>, Diagnostic>
         }
     }
     files.push((
-        "content/activities/open-day.svg".into(),
+        format!("{content}/activities/open-day.svg"),
         STARTER_IMAGE.to_string(),
     ));
     files.push((
-        "content/activities/visitors.toml".into(),
+        format!("{content}/activities/visitors.toml"),
         starter_record(languages, text),
     ));
     files.push((".gitignore".into(), "/public/\n/.nenpo-cache/\n".into()));
@@ -607,7 +654,9 @@ mod tests {
                 let text = std::sync::Arc::from(front_matter_text(lang, kind, 30).as_str());
                 let split = front_matter::split("x", &text).unwrap();
                 assert_eq!(split.front.weight, 30);
-                assert!(split.front.extra.contains_key("source_pages"));
+                // No key of one site's own convention (provenance is a theme feature a site
+                // opts into).
+                assert!(split.front.extra.is_empty());
             }
         }
     }

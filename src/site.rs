@@ -528,6 +528,7 @@ pub fn build_reusing(
     check_duplicates(&pages, diags);
     if let Some(e) = editions {
         check_editions(&pages, e, &config.default_language, diags);
+        check_titles(&pages, diags);
     }
     check_parity(&pages, &unparsed, &drafts, &languages, strict, diags);
     check_parents(&pages, diags);
@@ -739,6 +740,30 @@ fn outside_editions(file: &str, editions: &crate::config::Editions) -> Diagnosti
         "the site is a series of editions ([editions] in config.toml): move it into an edition, e.g. content/{}/{rest}",
         editions.latest
     ))
+}
+
+/// In a series, every page's `<title>` names its edition, so titles stay apart across editions;
+/// two pages of one edition and language with the same title are a warning at the second.
+fn check_titles(pages: &[Page], diags: &mut Diagnostics) {
+    let mut seen: HashMap<(&str, Option<&str>, &str), &Page> = HashMap::new();
+    for page in pages.iter().filter(|p| p.parent.is_some()) {
+        let title = page.front.title.trim();
+        let key = (page.lang.as_str(), page.edition.as_deref(), title);
+        if let Some(first) = seen.insert(key, page) {
+            seen.insert(key, first);
+            diags.push(
+                Diagnostic::warning(
+                    &page.file,
+                    format!("the title `{title}` is also the title of {}", first.file),
+                )
+                .at(
+                    &page.text,
+                    crate::parse::front_matter::value_span(&page.text, "title"),
+                )
+                .help("give each page of an edition its own title: readers tell tabs, bookmarks and search results apart by it"),
+            );
+        }
+    }
 }
 
 /// Every edition has a home page; two pages of one edition do not share a series key.

@@ -607,3 +607,76 @@ fn two_builds_are_byte_identical() {
     };
     assert!(files(a.path()) == files(b.path()));
 }
+
+/// `<title>` of an output page.
+fn title_of(dir: &Path, path: &str) -> String {
+    let html = read(dir, path);
+    let start = html.find("<title>").unwrap() + "<title>".len();
+    html[start..start + html[start..].find("</title>").unwrap()].to_string()
+}
+
+#[test]
+fn every_title_names_its_edition_and_a_title_twice_in_an_edition_is_a_warning() {
+    let dir = fixture();
+    let root = dir.path();
+    let out = build(root);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    // Every page's title, per language, unique across the whole site.
+    let mut titles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root.join("public")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(root.join("public")).unwrap();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Some((lang, rest)) = rel.split_once('/') else {
+            continue;
+        };
+        if !["ja", "en"].contains(&lang) || !rest.starts_with("20") || !rel.ends_with(".html") {
+            continue;
+        }
+        let html = read(root, &rel);
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // an alias's redirect
+        }
+        titles.entry(title_of(root, &rel)).or_default().push(rel);
+    }
+    let twice: Vec<_> = titles.iter().filter(|(_, pages)| pages.len() > 1).collect();
+    assert!(twice.is_empty(), "{twice:?}");
+    assert_eq!(
+        title_of(root, "en/2021/activities/index.html"),
+        "Activities | FY2021 | Starry Sky Lighthouse Society Annual Report"
+    );
+    assert_eq!(
+        title_of(root, "ja/2022/index.html"),
+        "令和4年度 | 星空灯台保存会 年次報告"
+    );
+
+    // Two pages of one edition with one title: a warning at the second one's title.
+    let page =
+        std::fs::read_to_string(root.join("content/2022/activities/open-nights.en.md")).unwrap();
+    let title = page
+        .lines()
+        .find(|l| l.starts_with("title"))
+        .unwrap()
+        .to_string();
+    let twin = std::fs::read_to_string(root.join("content/2022/activities/keepers.en.md")).unwrap();
+    let twin_title = twin
+        .lines()
+        .find(|l| l.starts_with("title"))
+        .unwrap()
+        .to_string();
+    write(
+        root,
+        "content/2022/activities/open-nights.en.md",
+        &page.replacen(&title, &twin_title, 1),
+    );
+    let out = build(root);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: the title `")
+            && err.contains("is also the title of content/2022/activities/")
+            && err.contains(":2:9"),
+        "{err}"
+    );
+    let out = nenpo(root, &["check", "--strict"]);
+    assert!(!out.status.success());
+}

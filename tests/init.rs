@@ -162,3 +162,79 @@ fn a_missing_interface_string_names_the_key_and_the_language() {
         "{err}"
     );
 }
+
+#[test]
+fn a_site_can_start_as_a_series_and_new_takes_paths_within_the_latest_edition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("report");
+    ok(&nenpo()
+        .arg("init")
+        .arg(&dir)
+        .args(["--languages", "en,ja", "--editions", "2024"])
+        .output()
+        .unwrap());
+    let config = read(&dir, "config.toml");
+    assert!(config.contains("[editions]\nlatest = \"2024\""), "{config}");
+    assert!(dir.join("content/2024/_index.en.md").is_file());
+    assert!(!dir.join("content/_index.en.md").exists());
+    assert!(read(&dir, "content/2024/_index.en.md").contains("`content/2024/_index.en.md`"));
+    ok(&build(&dir));
+    assert!(dir
+        .join("public/en/2024/activities/open-days/index.html")
+        .is_file());
+
+    // `new page report/x` in a series: the latest edition's section, and the message names the
+    // paths as they are in a series.
+    let new = |args: &[&str]| {
+        nenpo()
+            .current_dir(&dir)
+            .arg("new")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = new(&["page", "report/grants"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "there is no section `report` (content/2024/report/_index.en.md does not exist)"
+        ) && err.contains("nenpo new section report"),
+        "{err}"
+    );
+    let stdout = ok(&new(&["section", "report"]));
+    assert!(
+        stdout.contains("Created content/2024/report/_index.en.md"),
+        "{stdout}"
+    );
+    let stdout = ok(&new(&["page", "report/grants"]));
+    assert!(
+        stdout.contains("Created content/2024/report/grants.ja.md"),
+        "{stdout}"
+    );
+    // A path that names an edition stays in it.
+    let stdout = ok(&new(&["page", "2024/activities/talks"]));
+    assert!(
+        stdout.contains("Created content/2024/activities/talks.en.md"),
+        "{stdout}"
+    );
+    ok(&build(&dir));
+
+    // After `new edition`, `new` goes to the new latest.
+    ok(&new(&["edition", "2025"]));
+    let stdout = ok(&new(&["page", "report/awards"]));
+    assert!(
+        stdout.contains("Created content/2025/report/awards.en.md"),
+        "{stdout}"
+    );
+
+    // One edition to start with.
+    let out = nenpo()
+        .arg("init")
+        .arg(tmp.path().join("two"))
+        .args(["--editions", "2023,2024"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nenpo init --editions 2024"));
+}

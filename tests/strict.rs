@@ -56,9 +56,9 @@ fn init_and_new_leave_placeholders_that_only_strict_refuses() {
         "content/_index.en.md:8:1",
         "content/_index.ja.md:8:1",
         "content/activities/workshops.en.md:2:10",
-        "content/activities/workshops.en.md:9:1",
+        "content/activities/workshops.en.md:7:1",
         "content/activities/workshops.ja.md:2:10",
-        "content/activities/workshops.ja.md:9:1",
+        "content/activities/workshops.ja.md:7:1",
     ] {
         assert!(err.contains(place), "{place} missing:\n{err}");
     }

@@ -231,6 +231,21 @@ pub fn alias_problem(alias: &str) -> Option<String> {
     None
 }
 
+/// The span of a top-level key's value in a page's text (its front matter between `+++` lines),
+/// from the TOML parser's spans; the first line when it cannot be found.
+pub fn value_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let start = (first_end + 1).min(text.len());
+    let end = text[start..]
+        .match_indices("\n+++")
+        .next()
+        .map_or(text.len(), |(i, _)| start + i + 1);
+    toml::de::DeTable::parse(&text[start..end])
+        .ok()
+        .and_then(|t| t.get_ref().get(key).map(|v| v.span()))
+        .map_or(0..first_end, |s| start + s.start..start + s.end)
+}
+
 /// The largest weight: `new page` adds 10 to the last one, and that must never overflow.
 pub const MAX_WEIGHT: i64 = 1_000_000_000;
 

@@ -497,6 +497,9 @@ fn render_print(
         .page(lang, &home_key(edition))
         .map(|home| view::Entry::new(site, home));
     context.insert("contents", &contents);
+    // In a series, the edition's label, for the `<title>` (the print pages of two editions differ).
+    let label = edition.and_then(|e| Some(site.config.editions.as_ref()?.label(e, lang)));
+    context.insert("edition_label", &label);
     context.insert(
         "page",
         &GeneratedPage {

@@ -215,6 +215,10 @@ pub struct PageView<'a> {
     pub alternates: Vec<Alternate>,
     /// In a series: the page's edition (`2021`), its path within it and its series key.
     pub edition: Option<&'a str>,
+    /// In a series: the edition's label in the page's language (`FY2021`), which the page's
+    /// `<title>` names (where the title does not already say it) so that the same page in two
+    /// editions has two titles.
+    pub edition_label: Option<&'a str>,
     pub path: &'a str,
     pub series_key: &'a str,
     /// The edition switcher: every edition, oldest first (empty outside a series).
@@ -353,12 +357,23 @@ impl<'a> PageView<'a> {
             permalink,
             alternates,
             edition: page.edition.as_deref(),
+            edition_label: edition_label(site, page),
             path: &page.path,
             series_key: &page.series_key,
             editions,
             newer,
         }
     }
+}
+
+/// The label of the page's edition, for its `<title>`.
+fn edition_label<'a>(site: &'a Site, page: &'a Page) -> Option<&'a str> {
+    Some(
+        site.config
+            .editions
+            .as_ref()?
+            .label(page.edition.as_deref()?, &page.lang),
+    )
 }
 
 fn kind(page: &Page) -> &'static str {

@@ -243,13 +243,7 @@ fn mark_page(text: &str) -> String {
         if needs_mark(line)
             && !matches!(
                 key,
-                "weight"
-                    | "date"
-                    | "draft"
-                    | "records"
-                    | "series_key"
-                    | "template"
-                    | "source_pages"
+                "weight" | "date" | "draft" | "records" | "series_key" | "template"
             )
         {
             out.push_str(&format!("{}# {MARK}\n", indent(line)));
@@ -267,8 +261,7 @@ fn mark_page(text: &str) -> String {
 fn mark_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for line in text.lines() {
-        let key = line.trim_start().split('=').next().unwrap_or("").trim();
-        if needs_mark(line) && key != "source_pages" {
+        if needs_mark(line) {
             out.push_str(&format!("{}# {MARK}\n", indent(line)));
         }
         out.push_str(line);

@@ -301,14 +301,7 @@ fn sections_of<'a>(site: &'a Site, page: &'a Page) -> Vec<Section<'a>> {
         };
         let title = record.get("title").and_then(Json::as_str).unwrap_or("");
         let mut words = Vec::new();
-        // The record's own title is the heading; titles inside its rows are text.
-        if let Json::Object(fields) = record {
-            for (key, value) in fields.iter().filter(|(key, _)| key.as_str() != "title") {
-                if !is_setting(key) {
-                    collect_text(value, &mut words);
-                }
-            }
-        }
+        record_text(record, &mut words);
         sections.push(Section {
             id: Some(Cow::Owned(parse::record::anchor(site.local_id(id)))),
             heading: Cow::Borrowed(title),
@@ -320,22 +313,90 @@ fn sections_of<'a>(site: &'a Site, page: &'a Page) -> Vec<Section<'a>> {
 
 /// Ids, anchors, column keys, chart settings and search aliases are not reader-visible text.
 fn is_setting(key: &str) -> bool {
-    matches!(
-        key,
-        "id" | "anchor" | "chart" | "key" | "source_pages" | "aliases"
-    )
+    matches!(key, "id" | "anchor" | "chart" | "key" | "aliases")
 }
 
-/// The texts and numbers of a record value, in order (numbers as written in the record).
-fn collect_text<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
+/// What a record shows a reader, in the order it shows it: its texts, and a table's rows each as
+/// its cells in column order with their labels ("Events: 10,500 · Remuneration: 5,000"). The
+/// record's own title is the section's heading. Numbers outside the table (a site's own settings
+/// or references) are not text.
+fn record_text<'a>(record: &'a Json, out: &mut Vec<Cow<'a, str>>) {
+    let Json::Object(fields) = record else {
+        return;
+    };
+    let columns = fields.get("columns").and_then(Json::as_array);
+    let rows = fields.get("rows").and_then(Json::as_array);
+    for (key, value) in fields {
+        if key == "title" || is_setting(key) {
+            continue;
+        }
+        match (key.as_str(), columns, rows) {
+            ("rows", Some(columns), Some(rows)) => {
+                out.extend(rows.iter().map(|row| Cow::Owned(row_text(columns, row))))
+            }
+            // Their labels are in each row's text.
+            ("columns", Some(_), Some(_)) => {}
+            _ => collect_texts(value, out),
+        }
+    }
+}
+
+/// A table row's cells in column order, each with its column's label, as the table shows them.
+fn row_text(columns: &[Json], row: &Json) -> String {
+    let mut cells = Vec::new();
+    for column in columns {
+        let Some(key) = column.get("key").and_then(Json::as_str) else {
+            continue;
+        };
+        let shown = match row.get(key) {
+            Some(Json::String(s)) if !s.is_empty() => s.clone(),
+            Some(Json::Number(n)) => grouped(n),
+            // An image: its alt text.
+            Some(Json::Object(image)) => match image.get("alt").and_then(Json::as_str) {
+                Some(alt) if !alt.is_empty() => alt.to_string(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        match column.get("label").and_then(Json::as_str) {
+            Some(label) if !label.is_empty() => cells.push(format!("{label}: {shown}")),
+            _ => cells.push(shown),
+        }
+    }
+    cells.join(" · ")
+}
+
+/// A number as the theme's tables show it: whole numbers from 1,000 with thousands separators.
+fn grouped(n: &serde_json::Number) -> String {
+    match n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f as u64)
+    }) {
+        Some(v) if (1_000..1_000_000_000).contains(&v) => {
+            let digits = v.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// The texts of a record value, in order; numbers outside a table are not text.
+fn collect_texts<'a>(value: &'a Json, out: &mut Vec<Cow<'a, str>>) {
     match value {
         Json::String(s) => out.push(Cow::Borrowed(s)),
-        Json::Number(n) => out.push(Cow::Owned(n.to_string())),
-        Json::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
+        Json::Array(items) => items.iter().for_each(|v| collect_texts(v, out)),
         Json::Object(map) => {
             for (key, v) in map {
                 if !is_setting(key) {
-                    collect_text(v, out);
+                    collect_texts(v, out);
                 }
             }
         }

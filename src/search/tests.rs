@@ -506,3 +506,33 @@ fn fragments_are_bundled_into_at_most_about_a_thousand_files() {
     let last = registered("s/f/2.js", std::str::from_utf8(&files[2].1).unwrap());
     assert_eq!(last.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_record_row_is_searched_as_its_cells_in_column_order_with_their_labels() {
+    let record = serde_json::json!({
+        "title": "Expenses",
+        "note": "Figures in yen.",
+        "reference_pages": [3, 4],
+        "columns": [
+            { "key": "item", "label": "Item" },
+            { "key": "events", "label": "Events", "numeric": true },
+            { "key": "remuneration", "label": "Remuneration", "numeric": true },
+            { "key": "share", "label": "Share" },
+        ],
+        "rows": [
+            { "share": "8.70%", "remuneration": 5000, "item": "Travel", "events": 10500 },
+            { "item": "Books", "events": 12.5, "remuneration": null },
+        ],
+    });
+    let mut words = Vec::new();
+    record_text(&record, &mut words);
+    // serde_json keeps object keys sorted: the order comes from `columns`, not the rows.
+    assert_eq!(
+        words,
+        [
+            "Figures in yen.",
+            "Item: Travel · Events: 10,500 · Remuneration: 5,000 · Share: 8.70%",
+            "Item: Books · Events: 12.5",
+        ]
+    );
+}

@@ -153,6 +153,42 @@ test('the layout works from 320 px wide: nothing but tables scrolls sideways', {
   assert.deepEqual(problems, []);
 });
 
+test('no table breaks a Latin word mid-word on a phone, in any language: the table scrolls instead', { skip: missing, timeout: 120_000 }, async () => {
+  const problems = [];
+  let words = 0;
+  const tabled = PAGES.filter((p) => !isPrintPage(p) && readFileSync(join(SITE, p), 'utf8').includes('<table'));
+  for (const width of [320, 390]) {
+    const context = await browser.newContext({ viewport: { width, height: 640 } });
+    const page = await context.newPage();
+    for (const path of tabled) {
+      await page.goto(fileUrl(path));
+      const found = await page.evaluate(() => {
+        const broken = [];
+        let count = 0;
+        for (const cell of document.querySelectorAll('.table-wrap td, .table-wrap th')) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const m of node.textContent.matchAll(/[A-Za-z0-9]{2,}/g)) {
+              count += 1;
+              const range = document.createRange();
+              range.setStart(node, m.index);
+              range.setEnd(node, m.index + m[0].length);
+              const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+              if (tops.size > 1) broken.push(m[0]);
+            }
+          }
+        }
+        return { broken, count };
+      });
+      words += found.count;
+      for (const w of found.broken) problems.push(`${path} at ${width} px: "${w}" is broken across lines`);
+    }
+    await context.close();
+  }
+  assert.ok(words > 0, 'the site has Latin words in tables');
+  assert.deepEqual(problems, []);
+});
+
 test('charts: each has a title, a text alternative and its data table beside it', { skip: missing }, async () => {
   const page = await browser.newPage();
   let charts = 0;
