@@ -15,7 +15,7 @@
 // (themes/default/static/search.js), then every index file the query asked for, raw and gzipped.
 // The site's own search form is used when it has one; otherwise (the synthetic corpus has a bare
 // theme) the theme's form is put on its home page.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +116,8 @@ if (check !== null) {
 
 async function transfer() {
   const QUERIES = { ja: ['再生医療', '遺伝子治療 ワクチン'], en: ['regenerative medicine', 'gene therapy vaccines'] };
-  const clientFile = join(here, '..', '..', 'themes', 'default', 'static', 'search.js');
+  // SEARCH_CLIENT=… measures another client (an earlier one, on a site an earlier nenpo built).
+  const clientFile = process.env.SEARCH_CLIENT || join(here, '..', '..', 'themes', 'default', 'static', 'search.js');
   const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
   const sizes = (files) => files.reduce((t, f) => {
     const bytes = readFileSync(f);
@@ -125,7 +126,9 @@ async function transfer() {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const browser = await launch();
   for (const lang of ['ja', 'en']) {
-    const { page, problems } = await openPage(browser, fileUrl(`${lang}/2021/index.html`));
+    // The report's home is in its edition's folder; the synthetic corpus has no editions.
+    const home = existsSync(join(SITE, lang, '2021', 'index.html')) ? `${lang}/2021/index.html` : `${lang}/index.html`;
+    const { page, problems } = await openPage(browser, fileUrl(home));
     const base = fileUrl('');
     const loaded = [];
     page.on('request', (r) => { if (r.url().startsWith(`${base}/search/`)) loaded.push(join(SITE, r.url().slice(base.length))); });
