@@ -299,10 +299,14 @@ fn page_units(catalog: &mut Catalog, pages: &[&PageSource]) -> Result<(), Diagno
                 }
                 None => {
                     let base = if exists { p } else { source };
-                    let Some((edit, encoding)) = fallback(base).or_else(|| {
-                        // A new page: at the original's place in the original's text.
+                    // A new page is made from the original's text: each text at the original's
+                    // place in it.
+                    let found = if exists {
+                        fallback(p)
+                    } else {
                         place(source).map(|(_, e, enc)| (e, enc))
-                    }) else {
+                    };
+                    let Some((edit, encoding)) = found else {
                         continue;
                     };
                     let at = match &edit {
