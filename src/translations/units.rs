@@ -826,13 +826,17 @@ fn interface_units(
     }
     layers.push("i18n".to_string());
     for layer in &layers {
+        // Listed as the build lists them: nothing hidden, no link out of the site folder.
+        let (files, _) = fs::files_under(root, &root.join(layer));
         for lang in &catalog.languages {
             let shown = format!("{layer}/{lang}.toml");
-            let path = root.join(&shown);
-            if !path.is_file() {
+            let Some((path, _)) = files
+                .iter()
+                .find(|(_, rel)| rel.to_str() == Some(&format!("{lang}.toml")))
+            else {
                 continue;
-            }
-            let text = match fs::read_text(&path, &shown) {
+            };
+            let text = match fs::read_text(path, &shown) {
                 Ok(t) => t,
                 Err(d) => {
                     problems.push(d);
