@@ -813,7 +813,7 @@ fn an_out_of_date_translation_is_listed_over_the_served_page_until_it_is_done() 
     write(
         root,
         "content/reports/approvals.ja.md",
-        &ja.replacen(&last, &format!("{last}（改訂）"), 1),
+        ja.replacen(&last, &format!("{last}（改訂）"), 1),
     );
     served.wait_for(
         "/en/reports/approvals/",
