@@ -891,3 +891,51 @@ fn clients_that_send_their_request_slowly_do_not_keep_the_others_out() {
     eprintln!("answered after {answered:?} with 512 slow clients");
     drop(dribble.join().unwrap());
 }
+
+#[test]
+fn an_out_of_date_translation_is_listed_over_the_served_page_until_it_is_done() {
+    let dir = site("site");
+    let root = dir.path();
+    assert!(run(root, &["translations", "done", "--all"])
+        .status
+        .success());
+    let served = Served::start(root);
+    settle();
+    let (_, page) = served.get("/en/reports/approvals/");
+    assert!(page.contains("data-outdated=\"[]\""), "{page}");
+    let ja = std::fs::read_to_string(root.join("content/reports/approvals.ja.md")).unwrap();
+    let body = ja.rsplit("+++\n").next().unwrap();
+    let last = body.trim_end().lines().last().unwrap().to_string();
+    write(
+        root,
+        "content/reports/approvals.ja.md",
+        ja.replacen(&last, &format!("{last}（改訂）"), 1),
+    );
+    served.wait_for(
+        "/en/reports/approvals/",
+        "content/reports/approvals.en.md",
+        Duration::from_secs(10),
+    );
+    let (_, page) = served.get("/en/reports/approvals/");
+    assert!(
+        page.contains("data-outdated=\"[&quot;content/reports/approvals.en.md&quot;]\""),
+        "{page}"
+    );
+    assert!(page.contains("class=\"translation-notice\""), "{page}");
+    let (_, other) = served.get("/ja/reports/approvals/");
+    assert!(other.contains("data-outdated=\"[&quot;content/reports/approvals.en.md&quot;]\""));
+    assert!(!other.contains("class=\"translation-notice\""));
+    // Recorded as translated: translations.lock changes, and the list is gone.
+    assert!(run(root, &["translations", "done", "reports/approvals"])
+        .status
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, page) = served.get("/en/reports/approvals/");
+        if page.contains("data-outdated=\"[]\"") && !page.contains("translation-notice") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still listed: {page}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -389,6 +389,22 @@ fn the_report_starts_up_to_date_and_drifts_like_any_site() {
 fn export_then_import_unchanged_leaves_every_byte_and_tools_read_both_formats() {
     let site = small_site();
     let root = site.path();
+    // Nothing tracked yet: a round trip does not start tracking.
+    let untracked = tree(root);
+    let scratch = tempfile::tempdir().unwrap();
+    let first = scratch.path().join("first.xlf");
+    ok(
+        root,
+        &[
+            "translations",
+            "export",
+            "--to",
+            "en",
+            first.to_str().unwrap(),
+        ],
+    );
+    ok(root, &["translations", "import", first.to_str().unwrap()]);
+    assert_eq!(tree(root), untracked);
     ok(root, &["translations", "done", "--all"]);
     let before = tree(root);
     let dir = tempfile::tempdir().unwrap();
@@ -700,4 +716,59 @@ fn a_new_edition_starts_as_up_to_date_as_the_one_it_copies() {
         found[1].starts_with("content/2023/_index.md: out of date: 1 of"),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_page_not_yet_translated_is_made_from_its_original_on_import() {
+    let site = small_site();
+    let root = site.path();
+    write(
+        root,
+        "content/activities/plans.ja.md",
+        "+++\ntitle = \"計画\"\ndescription = \"来年の計画。\"\nweight = 30\n+++\n\n## 来年\n\n[公開日](@/activities/open-days.md)を増やします。\n",
+    );
+    ok(root, &["translations", "done", "--all"]);
+    let found = out_of_date(root);
+    assert_eq!(
+        found,
+        vec!["content/activities/plans.md: 4 missing".to_string()]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let xlf = dir.path().join("en.xlf");
+    let arg = xlf.to_str().unwrap();
+    ok(
+        root,
+        &[
+            "translations",
+            "export",
+            "--to",
+            "en",
+            "--only-outdated",
+            arg,
+        ],
+    );
+    let mut xliff = read(dir.path(), "en.xlf");
+    for (id, target) in [
+        ("content/activities/plans.md#title", "Plans"),
+        (
+            "content/activities/plans.md#description",
+            "Next year's plans.",
+        ),
+        ("content/activities/plans.md#1", "Next year"),
+        (
+            "content/activities/plans.md#2",
+            "We will hold more <g id=\"1\" ctype=\"link\">open days</g>.",
+        ),
+    ] {
+        assert_eq!(xliff_state(&xliff, id), "new");
+        xliff = translate_xliff(&xliff, id, target);
+    }
+    std::fs::write(&xlf, xliff).unwrap();
+    ok(root, &["translations", "import", arg]);
+    assert_eq!(
+        read(root, "content/activities/plans.en.md"),
+        "+++\ntitle = \"Plans\"\ndescription = \"Next year's plans.\"\nweight = 30\n+++\n\n## Next year\n\nWe will hold more [open days](@/activities/open-days.md).\n"
+    );
+    ok(root, &["translations", "--check"]);
+    ok(root, &["check"]);
 }

@@ -181,7 +181,15 @@ pub fn run(root: &Path, file: &Path) -> Result<Imported, Vec<Diagnostic>> {
                 }
             }
         }
-        if changed || unit_in.translated {
+        // Marked done in the file where it was exported for review: the translator checked it.
+        // An unchanged text exported as translated records nothing new (a round trip changes
+        // no byte, not even of translations.lock).
+        let reviewed = unit_in.translated
+            && matches!(
+                super::status::of(unit, lang, &state),
+                super::status::Status::OutOfDate
+            );
+        if changed || reviewed {
             // The original the translator saw: the file's, where it still reads as one.
             let seen = unit_in
                 .source

@@ -300,10 +300,14 @@ fn page_units(catalog: &mut Catalog, pages: &[&PageSource]) -> Result<(), Diagno
                 }
                 None => {
                     let base = if exists { p } else { source };
-                    let Some((edit, encoding)) = fallback(base).or_else(|| {
-                        // A new page: at the original's place in the original's text.
+                    // A new page is made from the original's text: each text at the original's
+                    // place in it.
+                    let found = if exists {
+                        fallback(p)
+                    } else {
                         place(source).map(|(_, e, enc)| (e, enc))
-                    }) else {
+                    };
+                    let Some((edit, encoding)) = found else {
                         continue;
                     };
                     let at = match &edit {
@@ -823,13 +827,17 @@ fn interface_units(
     }
     layers.push("i18n".to_string());
     for layer in &layers {
+        // Listed as the build lists them: nothing hidden, no link out of the site folder.
+        let (files, _) = fs::files_under(root, &root.join(layer));
         for lang in &catalog.languages {
             let shown = format!("{layer}/{lang}.toml");
-            let path = root.join(&shown);
-            if !path.is_file() {
+            let Some((path, _)) = files
+                .iter()
+                .find(|(_, rel)| rel.to_str() == Some(&format!("{lang}.toml")))
+            else {
                 continue;
-            }
-            let text = match fs::read_text(&path, &shown) {
+            };
+            let text = match fs::read_text(path, &shown) {
                 Ok(t) => t,
                 Err(d) => {
                     problems.push(d);
