@@ -115,7 +115,7 @@ impl Memory {
             .collect();
         let same_text = |file: &str| !edited.contains(file);
         let mut diags = Diagnostics::default();
-        let site = site::build_reusing(
+        let mut site = site::build_reusing(
             self.site.config.clone(),
             sources.clone(),
             &self.images,
@@ -123,6 +123,7 @@ impl Memory {
             &mut diags,
             Some((&self.site, &same_text)),
         );
+        crate::outputs::downloads::prepare(&mut site, &self.root, &mut diags);
         timings.lap("parse");
         crate::stop_on_errors(&mut diags)?;
         let urls = |s: &Site| {

@@ -172,7 +172,8 @@ pub fn build_keeping(
     timings.lap("images");
 
     let kept_sources = memory.is_some().then(|| sources.clone());
-    let site = site::build(config, sources, &images, &options.strict, &mut diags);
+    let mut site = site::build(config, sources, &images, &options.strict, &mut diags);
+    outputs::downloads::prepare(&mut site, &options.root, &mut diags);
     timings.lap("parse");
 
     // The templates (with the print pages, each what its language's PDF is printed from) and

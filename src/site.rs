@@ -69,6 +69,9 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub records: BTreeMap<String, Record>,
     pub assets: Vec<Asset>,
+    /// Each table record as a CSV and an XLSX file per language, by output path
+    /// (`outputs::downloads::prepare`).
+    pub downloads: Vec<(String, Vec<u8>)>,
     /// Per language, in config order: key → index in `pages`. Looked up by `&str`, without
     /// building a key.
     index: Vec<HashMap<String, usize>>,
@@ -660,6 +663,7 @@ pub fn build_reusing(
         pages,
         records,
         assets: sources.assets,
+        downloads: Vec::new(),
         index,
         children,
         series,

@@ -2,6 +2,7 @@
 //! module; `assemble` gathers them into the one `Output` the write stage writes.
 
 pub mod assets;
+pub mod downloads;
 pub mod images;
 pub mod pages;
 pub mod pdf;
@@ -37,6 +38,7 @@ pub fn assemble(
     pages::add(&mut output, site, generated, diags);
     redirects::add(&mut output, site, diags);
     search_index::add(&mut output, indexes);
+    downloads::add(&mut output, site);
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);
     output

@@ -1,7 +1,7 @@
 //! Render: Tera templates (built-in ← theme ← the site's own `templates/`) over typed page views.
 
 pub mod series;
-mod strings;
+pub mod strings;
 mod templates;
 mod view;
 
