@@ -276,3 +276,59 @@ fn downloads_are_the_same_bytes_in_two_builds() {
         );
     }
 }
+
+#[test]
+fn each_edition_has_a_data_page_with_every_table_linked_from_the_footer() {
+    let dir = built();
+    let data = read(dir.path(), "public/de/2023/data/index.html");
+    assert!(data.contains("<h1>Daten und Downloads</h1>"), "{data}");
+    for table in [
+        "finance-grants",
+        "finance-harvest",
+        "finance-inspections",
+        "finance-staff",
+        "finance-visitors",
+    ] {
+        assert!(
+            data.contains(&format!("href=\"../../../de/2023/data/{table}.csv\"")),
+            "{table}\n{data}"
+        );
+        assert!(
+            data.contains(&format!("href=\"../../../de/2023/data/{table}.xlsx\"")),
+            "{table}\n{data}"
+        );
+    }
+    // Each edition lists its own tables only.
+    let earlier = read(dir.path(), "public/en/2022/data/index.html");
+    assert!(
+        earlier.contains("2022/data/finance-grants.csv") && !earlier.contains("harvest"),
+        "{earlier}"
+    );
+    let home = read(dir.path(), "public/en/2023/index.html");
+    assert!(
+        home.contains("<li><a href=\"../../en/2023/data/index.html\">Data and downloads</a></li>"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_charted_record_carries_its_rows_in_every_edition_so_far() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(), dir.path());
+    // A site template that shows what a chart of the series would draw from.
+    write(
+        dir.path(),
+        "templates/partials/section-figures.html",
+        "{% for r in page.records %}{% if r.editions %}<pre id=\"editions-{{ r.anchor }}\">{% for e in r.editions %}{{ e.label }}:{% for row in e.rows %}{{ row.programme }}={{ row.amount }};{% endfor %}|{% endfor %}</pre>{% endif %}{% endfor %}",
+    );
+    let out = run(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let de = read(dir.path(), "public/de/2023/finance/index.html");
+    assert!(
+        de.contains("<pre id=\"editions-finance-grants\">GJ 2022:Saatgut=420000;Hafenreparaturen=310000;Schulungen=95500;|GJ 2023:Saatgut=460000;Hafenreparaturen=276000;Schulungen=136250;|</pre>"),
+        "{de}"
+    );
+    // The earlier edition has no chart: it carries no series.
+    let earlier = read(dir.path(), "public/de/2022/finance/index.html");
+    assert!(!earlier.contains("<pre id=\"editions-"), "{earlier}");
+}
