@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 
 use crate::error::Diagnostics;
@@ -29,52 +30,76 @@ pub fn prepare(site: &mut Site, root: &Path, _diags: &mut Diagnostics) {
     let Ok(strings) = Strings::load(root, theme.as_deref(), &site.config.languages) else {
         return;
     };
-    let mut files = Vec::new();
     let config = &site.config;
-    for (id, record) in site.records.iter_mut() {
-        let (edition, local) = match config.editions.as_ref().and_then(|e| e.split(id)) {
-            Some((edition, local)) => (Some(edition.to_string()), local.to_string()),
-            None => (None, id.clone()),
-        };
-        for (lang, json) in record.by_lang.iter_mut() {
-            let Some(table) = table_of(json) else {
-                continue;
-            };
-            let title = config.title.get(lang).cloned().unwrap_or_default();
-            let edition_label = edition
-                .as_deref()
-                .zip(config.editions.as_ref())
-                .map(|(e, editions)| editions.label(e, lang).to_string());
-            let source = source_line(json, &strings, lang, &title, edition_label.as_deref());
-            let rows = rows_of(json, &table, &strings, lang);
-            let folder = match &edition {
-                Some(e) => format!("{lang}/{e}/data"),
-                None => format!("{lang}/data"),
-            };
-            let name = local.replace('/', "-");
-            let csv = csv_bytes(&table.labels, &rows, &source);
-            let sheet_name = json.get("title").and_then(Json::as_str).unwrap_or(&name);
-            let xlsx = match xlsx_bytes(&table.labels, &rows, &source, sheet_name) {
-                Ok(bytes) => bytes,
-                Err(_) => continue,
-            };
-            let mut links = Vec::new();
-            for (format, ext, bytes) in [("CSV", "csv", csv), ("XLSX", "xlsx", xlsx)] {
-                let url = format!("{folder}/{name}.{ext}");
-                links.push(json!({
-                    "format": format,
-                    "url": url,
-                    "size": crate::pdf::size(bytes.len() as u64),
-                }));
-                files.push((url, bytes));
-            }
-            if let Json::Object(map) = json {
-                map.insert("downloads".into(), Json::Array(links));
-            }
+    // The files of every table in every language, made side by side (a workbook is a zip).
+    let jobs: Vec<(&String, &String, &Json)> = site
+        .records
+        .iter()
+        .flat_map(|(id, r)| r.by_lang.iter().map(move |(lang, json)| (id, lang, json)))
+        .filter(|(_, _, json)| json.get("body").is_some())
+        .collect();
+    let made: Vec<(String, String, Json, Vec<(String, Vec<u8>)>)> = jobs
+        .par_iter()
+        .filter_map(|(id, lang, json)| {
+            let (links, files) = downloads_of(config, id, lang, json, &strings)?;
+            Some((id.to_string(), lang.to_string(), links, files))
+        })
+        .collect();
+    let mut files = Vec::new();
+    for (id, lang, links, made) in made {
+        if let Some(Json::Object(map)) = site
+            .records
+            .get_mut(&id)
+            .and_then(|r| r.by_lang.get_mut(&lang))
+        {
+            map.insert("downloads".into(), links);
         }
+        files.extend(made);
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     site.downloads = files;
+}
+
+/// A table's CSV and XLSX in `lang`, and the links to them.
+fn downloads_of(
+    config: &crate::config::Config,
+    id: &str,
+    lang: &str,
+    json: &Json,
+    strings: &Strings,
+) -> Option<(Json, Vec<(String, Vec<u8>)>)> {
+    let (edition, local) = match config.editions.as_ref().and_then(|e| e.split(id)) {
+        Some((edition, local)) => (Some(edition.to_string()), local.to_string()),
+        None => (None, id.to_string()),
+    };
+    let table = table_of(json)?;
+    let title = config.title.get(lang).cloned().unwrap_or_default();
+    let edition_label = edition
+        .as_deref()
+        .zip(config.editions.as_ref())
+        .map(|(e, editions)| editions.label(e, lang).to_string());
+    let source = source_line(json, strings, lang, &title, edition_label.as_deref());
+    let rows = rows_of(json, &table, strings, lang);
+    let folder = match &edition {
+        Some(e) => format!("{lang}/{e}/data"),
+        None => format!("{lang}/data"),
+    };
+    let name = local.replace('/', "-");
+    let csv = csv_bytes(&table.labels, &rows, &source);
+    let sheet_name = json.get("title").and_then(Json::as_str).unwrap_or(&name);
+    let xlsx = xlsx_bytes(&table.labels, &rows, &source, sheet_name).ok()?;
+    let mut links = Vec::new();
+    let mut files = Vec::new();
+    for (format, ext, bytes) in [("CSV", "csv", csv), ("XLSX", "xlsx", xlsx)] {
+        let url = format!("{folder}/{name}.{ext}");
+        links.push(json!({
+            "format": format,
+            "url": url,
+            "size": crate::pdf::size(bytes.len() as u64),
+        }));
+        files.push((url, bytes));
+    }
+    Some((Json::Array(links), files))
 }
 
 /// The downloads among the outputs.
