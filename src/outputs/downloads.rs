@@ -14,6 +14,9 @@ use crate::render::strings::Strings;
 use crate::site::Site;
 use crate::write::{Contents, Output};
 
+/// Files by their output path.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// One cell of a download: a text or a number.
 enum Value {
     Text(String),
@@ -38,7 +41,7 @@ pub fn prepare(site: &mut Site, root: &Path, _diags: &mut Diagnostics) {
         .flat_map(|(id, r)| r.by_lang.iter().map(move |(lang, json)| (id, lang, json)))
         .filter(|(_, _, json)| json.get("body").is_some())
         .collect();
-    let made: Vec<(String, String, Json, Vec<(String, Vec<u8>)>)> = jobs
+    let made: Vec<(String, String, Json, Files)> = jobs
         .par_iter()
         .filter_map(|(id, lang, json)| {
             let (links, files) = downloads_of(config, id, lang, json, &strings)?;
@@ -67,7 +70,7 @@ fn downloads_of(
     lang: &str,
     json: &Json,
     strings: &Strings,
-) -> Option<(Json, Vec<(String, Vec<u8>)>)> {
+) -> Option<(Json, Files)> {
     let (edition, local) = match config.editions.as_ref().and_then(|e| e.split(id)) {
         Some((edition, local)) => (Some(edition.to_string()), local.to_string()),
         None => (None, id.to_string()),
