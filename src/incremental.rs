@@ -130,6 +130,7 @@ impl Memory {
             Some((&self.site, &same_text)),
         );
         site.outdated = outdated;
+        crate::outputs::downloads::prepare(&mut site, &self.root, &mut diags);
         timings.lap("parse");
         if self.strict.warnings_are_errors || self.site.config.build.strict {
             diags.make_strict();

@@ -194,6 +194,7 @@ pub fn build_keeping(
     let outdated = translations::outdated_for_build(&options.root, &config, &sources, &mut diags);
     let mut site = site::build(config, sources, &images, &options.strict, &mut diags);
     site.outdated = outdated;
+    outputs::downloads::prepare(&mut site, &options.root, &mut diags);
     timings.lap("parse");
     if options.strict.external_links {
         let links: Vec<external::ExternalLink> = site

@@ -34,6 +34,23 @@ pub enum Unit {
     Text(BTreeMap<String, String>),
 }
 
+impl NumberFormat {
+    /// The format of a column of a table record as templates and charts see it (`unit`:
+    /// `"EUR"`, `"%"` or the word in the record's language; `decimals`).
+    pub fn of_column(column: &serde_json::Value, lang: &str) -> NumberFormat {
+        NumberFormat {
+            unit: column
+                .get("unit")
+                .and_then(serde_json::Value::as_str)
+                .map(|u| unit_of(u, &[lang.to_string()])),
+            decimals: column
+                .get("decimals")
+                .and_then(serde_json::Value::as_u64)
+                .map(|d| d.min(10) as u8),
+        }
+    }
+}
+
 /// How a change is signed: `+86,000` for a rise, `-86,000` for a fall (key figures).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sign {
@@ -305,5 +322,8 @@ mod tests {
         assert_eq!(format_number(15.0, &cases, "ja"), "15件");
         assert_eq!(format_number(15.0, &cases, "en"), "15\u{a0}cases");
         assert_eq!(format_number(15.0, &cases, "de"), "15\u{a0}cases");
+        let column = serde_json::json!({"key": "amount", "unit": "EUR", "decimals": 1});
+        let format = NumberFormat::of_column(&column, "de");
+        assert_eq!(format_number(1234.56, &format, "de"), "1.234,6\u{a0}€");
     }
 }

@@ -79,6 +79,9 @@ pub struct Site {
     /// reported again.
     pub broken_records: BTreeSet<String>,
     pub assets: Vec<Asset>,
+    /// Each table record as a CSV and an XLSX file per language, by output path
+    /// (`outputs::downloads::prepare`).
+    pub downloads: Vec<(String, Vec<u8>)>,
     /// Per language, in config order: key → index in `pages`. Looked up by `&str`, without
     /// building a key.
     index: Vec<HashMap<String, usize>>,
@@ -428,6 +431,13 @@ pub fn build_reusing(
         }
     }
 
+    // A chart of a series may draw the same record in every edition so far (a trend over the
+    // years is not retyped): `editions` in such a record, oldest first, each edition's label and
+    // rows (numbers typed) in the record's language.
+    if let Some(e) = editions {
+        add_editions_of_charts(&mut records, e);
+    }
+
     // Front matter of every page.
     let mut pages = Vec::new();
     // Pages that exist but failed to load or parse: their own error says what to fix, so they
@@ -714,6 +724,7 @@ pub fn build_reusing(
         records,
         broken_records: broken_records.into_iter().collect(),
         assets: sources.assets,
+        downloads: Vec::new(),
         index,
         children,
         series,
@@ -811,6 +822,54 @@ fn check_editions(
                 Some(at) => d.at(&page.text, at + 1..at + 1 + p.series_key.len()),
                 None => d,
             });
+        }
+    }
+}
+
+/// `editions = [{edition, label, rows}]` in every record with a `[chart]` that earlier editions
+/// also have (by its id within the edition), from the oldest edition to the record's own.
+fn add_editions_of_charts(records: &mut BTreeMap<String, Record>, e: &crate::config::Editions) {
+    let mut by_local: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    for id in records.keys() {
+        if let Some((edition, local)) = e.split(id) {
+            let at = e.names.iter().position(|n| n == edition).unwrap_or(0);
+            by_local
+                .entry(local.to_string())
+                .or_default()
+                .push((at, id.clone()));
+        }
+    }
+    for (_, mut ids) in by_local.into_iter().filter(|(_, ids)| ids.len() > 1) {
+        ids.sort();
+        for (i, (_, id)) in ids.iter().enumerate() {
+            let charted = records[id]
+                .by_lang
+                .values()
+                .next()
+                .is_some_and(|r| r.get("chart").is_some());
+            if !charted {
+                continue;
+            }
+            let langs: Vec<String> = records[id].by_lang.keys().cloned().collect();
+            for lang in langs {
+                let series: Vec<Json> = ids[..=i]
+                    .iter()
+                    .filter_map(|(at, other)| {
+                        let rows = records[other].by_lang.get(&lang)?.get("rows")?.clone();
+                        let edition = &e.names[*at];
+                        Some(serde_json::json!({
+                            "edition": edition,
+                            "label": e.label(edition, &lang),
+                            "rows": rows,
+                        }))
+                    })
+                    .collect();
+                if let Some(Json::Object(map)) =
+                    records.get_mut(id).and_then(|r| r.by_lang.get_mut(&lang))
+                {
+                    map.insert("editions".into(), Json::Array(series));
+                }
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json};
 
-use crate::numbers::{format_signed, NumberFormat, Sign};
+use crate::numbers::{format_signed, NumberFormat, Sign, Unit};
 use crate::parse::table::{CheckedColumn, CheckedTable};
 
 /// A number as JSON: whole numbers as integers (as the record wrote them), others as floats.
@@ -49,6 +49,20 @@ pub fn annotate(
             };
             if checked.numeric {
                 c.insert("numeric".into(), Json::Bool(true));
+                // What a chart needs to write the column's numbers as the table does
+                // (`NumberFormat::of_column`).
+                let unit = match &checked.format.unit {
+                    Some(Unit::Currency(code)) => Some(code.clone()),
+                    Some(Unit::Percent) => Some("%".to_string()),
+                    Some(Unit::Text(by_lang)) => by_lang.get(lang).cloned(),
+                    None => None,
+                };
+                if let Some(unit) = unit {
+                    c.insert("unit".into(), Json::String(unit));
+                }
+                if let Some(d) = checked.format.decimals {
+                    c.insert("decimals".into(), Json::from(d));
+                }
             }
         }
     }

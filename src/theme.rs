@@ -34,6 +34,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embedded![
     "static/style.css",
     "templates/404.html",
     "templates/archive.html",
+    "templates/data.html",
     "templates/base.html",
     "templates/index.html",
     "templates/languages.html",

@@ -196,3 +196,139 @@ fn a_spreadsheet_is_a_record_and_its_mistakes_name_sheet_and_cell() {
     );
     assert!(stderr.contains("did you mean `Staff`?"), "{stderr}");
 }
+
+/// Runs a Python 3 program (with openpyxl) on the built site; `None` when python3 is absent.
+fn python(program: &str, dir: &Path) -> Option<String> {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(program)
+        .current_dir(dir)
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(_) => {
+            eprintln!("SKIPPED: python3 is not installed, the downloads are not read back");
+            return None;
+        }
+    };
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(text(&out.stdout))
+}
+
+#[test]
+fn every_table_downloads_as_csv_and_xlsx_that_spreadsheets_read_back() {
+    let dir = built();
+    let page = read(dir.path(), "public/ja/2023/finance/index.html");
+    assert!(page.contains("この表をダウンロード： <a href=\"../../../ja/2023/data/finance-grants.csv\" download type=\"text/csv\">CSV, "), "{page}");
+    let csv = std::fs::read(dir.path().join("public/ja/2023/data/finance-grants.csv")).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}".as_bytes()),
+        "a byte-order mark for Excel"
+    );
+    // Python's csv module and openpyxl, neither written here, read the files back.
+    let program = r#"
+import csv, openpyxl
+with open("public/ja/2023/data/finance-grants.csv", encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.reader(f))
+print(rows[0]); print(rows[1]); print(rows[4]); print(rows[-1])
+book = openpyxl.load_workbook("public/de/2023/data/finance-harvest.xlsx")
+sheet = book.worksheets[0]
+for row in sheet.iter_rows(values_only=True):
+    print(row)
+print(book.properties.created)
+"#;
+    let Some(out) = python(program, dir.path()) else {
+        return;
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "['プログラム', '金額']", "{out}");
+    assert_eq!(lines[1], "['種苗', '460000']", "{out}");
+    assert_eq!(lines[2], "['合計', '872250']", "{out}");
+    assert_eq!(
+        lines[3], "['潮間帯昆布協同組合 年次報告 (2023年度): 受け取った助成金. 出典: 4ページ']",
+        "{out}"
+    );
+    // German labels, numbers as numbers (not text), an empty cell for a figure the source does
+    // not give, the total, and the source line.
+    assert_eq!(
+        lines[4], "('Quartal', 'Ernte', 'Veränderung zum Vorjahr', 'Durchschnittspreis je Tonne')",
+        "{out}"
+    );
+    assert_eq!(lines[5], "('Q1', 1234.5, 8.7, 182000)", "{out}");
+    assert_eq!(lines[7], "('Q3', 0, -100, None)", "{out}");
+    assert_eq!(lines[9], "('Summe', 4264.75, None, None)", "{out}");
+    assert!(lines[11].starts_with("('Jahresbericht der Tidewater-Kelp-Genossenschaft (GJ 2023): Ernte nach Quartal. Quelle: S. 5'"), "{out}");
+    assert_eq!(lines[12], "2000-01-01 00:00:00", "{out}");
+}
+
+#[test]
+fn downloads_are_the_same_bytes_in_two_builds() {
+    let a = built();
+    let b = built();
+    for file in [
+        "public/en/2023/data/finance-staff.xlsx",
+        "public/en/2023/data/finance-staff.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(file)).unwrap(),
+            std::fs::read(b.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn each_edition_has_a_data_page_with_every_table_linked_from_the_footer() {
+    let dir = built();
+    let data = read(dir.path(), "public/de/2023/data/index.html");
+    assert!(data.contains("<h1>Daten und Downloads</h1>"), "{data}");
+    for table in [
+        "finance-grants",
+        "finance-harvest",
+        "finance-inspections",
+        "finance-staff",
+        "finance-visitors",
+    ] {
+        assert!(
+            data.contains(&format!("href=\"../../../de/2023/data/{table}.csv\"")),
+            "{table}\n{data}"
+        );
+        assert!(
+            data.contains(&format!("href=\"../../../de/2023/data/{table}.xlsx\"")),
+            "{table}\n{data}"
+        );
+    }
+    // Each edition lists its own tables only.
+    let earlier = read(dir.path(), "public/en/2022/data/index.html");
+    assert!(
+        earlier.contains("2022/data/finance-grants.csv") && !earlier.contains("harvest"),
+        "{earlier}"
+    );
+    let home = read(dir.path(), "public/en/2023/index.html");
+    assert!(
+        home.contains("<li><a href=\"../../en/2023/data/index.html\">Data and downloads</a></li>"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_charted_record_carries_its_rows_in_every_edition_so_far() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(), dir.path());
+    // A site template that shows what a chart of the series would draw from.
+    write(
+        dir.path(),
+        "templates/partials/section-figures.html",
+        "{% for r in page.records %}{% if r.editions %}<pre id=\"editions-{{ r.anchor }}\">{% for e in r.editions %}{{ e.label }}:{% for row in e.rows %}{{ row.programme }}={{ row.amount }};{% endfor %}|{% endfor %}</pre>{% endif %}{% endfor %}",
+    );
+    let out = run(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let de = read(dir.path(), "public/de/2023/finance/index.html");
+    assert!(
+        de.contains("<pre id=\"editions-finance-grants\">GJ 2022:Saatgut=420000;Hafenreparaturen=310000;Schulungen=95500;|GJ 2023:Saatgut=460000;Hafenreparaturen=276000;Schulungen=136250;|</pre>"),
+        "{de}"
+    );
+    // The earlier edition has no chart: it carries no series.
+    let earlier = read(dir.path(), "public/de/2022/finance/index.html");
+    assert!(!earlier.contains("<pre id=\"editions-"), "{earlier}");
+}

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod copied;
+pub mod downloads;
 pub mod images;
 pub mod pages;
 pub mod pdf;
@@ -38,6 +39,7 @@ pub fn assemble(
     pages::add(&mut output, site, generated, diags);
     redirects::add(&mut output, site, diags);
     search_index::add(&mut output, indexes);
+    downloads::add(&mut output, site);
     robots::add(&mut output, site);
     sitemap::add(&mut output, site);
     copied::check(&output, diags);

@@ -2,7 +2,7 @@
 
 mod limits;
 pub mod series;
-mod strings;
+pub mod strings;
 mod templates;
 mod view;
 
@@ -353,6 +353,15 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        if templates.has("data.html") {
+            for (&(lang, edition), base) in &self.bases {
+                match render_data(site, templates, lang, edition, base) {
+                    Ok(Some(page)) => out.push(page),
+                    Ok(None) => {}
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
         if site.config.editions.is_some() && templates.has("archive.html") {
             for lang in &site.config.languages {
                 let base = &self.bases[&(lang.as_str(), latest)];
@@ -442,6 +451,83 @@ pub fn print_path(lang: &str, edition: Option<&str>) -> String {
         Some(e) => format!("{lang}/{e}/print/index.html"),
         None => format!("{lang}/print/index.html"),
     }
+}
+
+/// The data page of an edition in one language: every table with its downloads.
+pub fn data_path(lang: &str, edition: Option<&str>) -> String {
+    match edition {
+        Some(e) => format!("{lang}/{e}/data/index.html"),
+        None => format!("{lang}/data/index.html"),
+    }
+}
+
+/// A table on the data page: its title, the page that shows it, and its downloads.
+#[derive(Serialize)]
+struct DataTable<'a> {
+    title: &'a serde_json::Value,
+    page: Option<Link>,
+    downloads: &'a serde_json::Value,
+}
+
+/// `{lang}/<edition>/data/index.html`: every table record of the edition with its downloads,
+/// and the report's PDF (template `data.html`; `tables` in its context). None for an edition
+/// without tables.
+fn render_data(
+    site: &Site,
+    templates: &Templates,
+    lang: &str,
+    edition: Option<&str>,
+    base: &Context,
+) -> Result<Option<RenderedPage>, Diagnostic> {
+    let path = data_path(lang, edition);
+    let in_edition = |id: &str| match (edition, site.config.editions.as_ref()) {
+        (Some(e), Some(editions)) => editions.split(id).is_some_and(|(name, _)| name == e),
+        _ => true,
+    };
+    let pages: Vec<&crate::site::Page> = site.pages_of(lang, edition).collect();
+    let tables: Vec<DataTable> = site
+        .records
+        .iter()
+        .filter(|(id, _)| in_edition(id))
+        .filter_map(|(id, r)| {
+            let json = r.by_lang.get(lang)?;
+            let downloads = json.get("downloads")?;
+            let page = pages
+                .iter()
+                .find(|p| p.front.records.iter().any(|r| r == id))
+                .map(|p| Link {
+                    title: p.front.title.clone(),
+                    url: p.url.clone(),
+                    lang: lang.to_string(),
+                });
+            Some(DataTable {
+                title: json.get("title").unwrap_or(&serde_json::Value::Null),
+                page,
+                downloads,
+            })
+        })
+        .collect();
+    if tables.is_empty() {
+        return Ok(None);
+    }
+    let mut context = base.clone();
+    context.insert("tables", &tables);
+    context.insert("root", &root_of(&path));
+    context.insert(
+        "page",
+        &GeneratedPage {
+            title: String::new(),
+            kind: "data",
+            key: "",
+            url: &path,
+            translations: generated_translations(site, lang, |l| data_path(l, edition)),
+            ancestors: Vec::new(),
+            extra: BTreeMap::new(),
+        },
+    );
+    let source = format!("the data page ({lang})");
+    let html = templates.render("data.html", &context, &source)?;
+    Ok(Some(RenderedPage { path, html, source }))
 }
 
 /// The list of every edition of a series in one language.

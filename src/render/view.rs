@@ -438,6 +438,19 @@ pub fn base_context(
         })
         .collect::<Vec<_>>();
     context.insert("editions", &editions);
+    // The data page, when the edition has a table to download.
+    let data_folder = match edition {
+        Some(e) => format!("{lang}/{e}/data/"),
+        None => format!("{lang}/data/"),
+    };
+    let has_data = site.downloads.iter().any(|(path, _)| {
+        path.strip_prefix(&data_folder)
+            .is_some_and(|rest| !rest.contains('/'))
+    });
+    context.insert(
+        "data_url",
+        &has_data.then(|| super::data_path(lang, edition)),
+    );
     context.insert(
         "archive_url",
         &site
