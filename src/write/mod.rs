@@ -790,11 +790,19 @@ impl Staging {
             .map_err(|e| self.failure(e))?;
         let (files, folders) =
             std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|p| p.into_inner()));
+        // A folder whose entries changed may have been pruned whole afterwards (its parent,
+        // whose entry it was, is synced then): gone is synced enough.
+        let gone_is_fine = |done: io::Result<()>| match done {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        };
         fs::on_io_threads(files.len() + folders.len(), || {
             files
                 .par_iter()
-                .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))?;
-            folders.par_iter().try_for_each(|d| sync_folder(d))
+                .try_for_each(|f| gone_is_fine(File::open(f).and_then(|f| f.sync_all())))?;
+            folders
+                .par_iter()
+                .try_for_each(|d| gone_is_fine(sync_folder(d)))
         })
         .and_then(|()| sync_folder(&self.dir))
         .map_err(|e| {
