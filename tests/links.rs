@@ -18,7 +18,7 @@ fn relative_links_lead_to_pages_anchors_and_attachments_published_once() {
             format!(
                 "+++\ntitle = \"Reports\"\nweight = 10\n+++\n\n## Summary {{#summary}}\n\n\
                  [Approvals](approvals.md#approvals), [again](approvals/), [and](approvals/index.html), \
-                 [up](#summary), [{statement}](statement.pdf), [budget](budget.xlsx), [home](../_index.md).\n"
+                 [up](#summary), [{statement}](statement.pdf), [budget](budget.docx), [home](../_index.md).\n"
             ),
         );
     }
@@ -28,7 +28,7 @@ fn relative_links_lead_to_pages_anchors_and_attachments_published_once() {
         "content/reports/statement.en.pdf",
         vec![b'e'; 1_500_000],
     );
-    write(root, "content/reports/budget.xlsx", vec![b'x'; 12_000]);
+    write(root, "content/reports/budget.docx", vec![b'x'; 12_000]);
     let out = run(root, &["build"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 
@@ -40,7 +40,7 @@ fn relative_links_lead_to_pages_anchors_and_attachments_published_once() {
         "href=\"#summary\"",
         "href=\"../../en/index.html\"",
         "href=\"../../reports/statement.en.pdf\">Statement</a> <span class=\"file-size\">(PDF, 1.5 MB)</span>",
-        "href=\"../../reports/budget.xlsx\">budget</a> <span class=\"file-size\">(XLSX, 12 KB)</span>",
+        "href=\"../../reports/budget.docx\">budget</a> <span class=\"file-size\">(DOCX, 12 KB)</span>",
     ] {
         assert!(en.contains(link), "{link} not in:\n{en}");
     }
@@ -49,13 +49,13 @@ fn relative_links_lead_to_pages_anchors_and_attachments_published_once() {
         ja.contains("href=\"../../reports/statement.ja.pdf\">決算書</a> <span class=\"file-size\">(PDF, 3 KB)</span>"),
         "{ja}"
     );
-    assert!(ja.contains("href=\"../../reports/budget.xlsx\""), "{ja}");
+    assert!(ja.contains("href=\"../../reports/budget.docx\""), "{ja}");
     // Each attachment once, not once per language.
     let published = cli_support::tree(&root.join("public"));
     let copies: Vec<&String> = published
         .keys()
-        .filter(|p| p.contains("budget.xlsx"))
+        .filter(|p| p.contains("budget.docx"))
         .collect();
-    assert_eq!(copies, ["reports/budget.xlsx"]);
+    assert_eq!(copies, ["reports/budget.docx"]);
     assert_eq!(published["reports/statement.en.pdf"].len(), 1_500_000);
 }

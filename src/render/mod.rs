@@ -469,6 +469,12 @@ struct DataTable<'a> {
     downloads: &'a serde_json::Value,
 }
 
+/// Whether a content page of the site's own (a section `data/`) is at the data page's address:
+/// the site's page wins, and the tables are downloaded from under their own pages only.
+pub fn data_page_taken(site: &Site, path: &str) -> bool {
+    site.pages.iter().any(|p| p.url == path)
+}
+
 /// `{lang}/<edition>/data/index.html`: every table record of the edition with its downloads,
 /// and the report's PDF (template `data.html`; `tables` in its context). None for an edition
 /// without tables.
@@ -480,6 +486,9 @@ fn render_data(
     base: &Context,
 ) -> Result<Option<RenderedPage>, Diagnostic> {
     let path = data_path(lang, edition);
+    if data_page_taken(site, &path) {
+        return Ok(None);
+    }
     let in_edition = |id: &str| match (edition, site.config.editions.as_ref()) {
         (Some(e), Some(editions)) => editions.split(id).is_some_and(|(name, _)| name == e),
         _ => true,
@@ -513,6 +522,9 @@ fn render_data(
     let mut context = base.clone();
     context.insert("tables", &tables);
     context.insert("root", &root_of(&path));
+    // In a series, the edition's label, for the `<title>` (the data pages of two editions differ).
+    let label = edition.and_then(|e| Some(site.config.editions.as_ref()?.label(e, lang)));
+    context.insert("edition_label", &label);
     context.insert(
         "page",
         &GeneratedPage {

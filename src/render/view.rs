@@ -447,10 +447,9 @@ pub fn base_context(
         path.strip_prefix(&data_folder)
             .is_some_and(|rest| !rest.contains('/'))
     });
-    context.insert(
-        "data_url",
-        &has_data.then(|| super::data_path(lang, edition)),
-    );
+    let data_url = super::data_path(lang, edition);
+    let has_data = has_data && !super::data_page_taken(site, &data_url);
+    context.insert("data_url", &has_data.then_some(data_url));
     context.insert(
         "archive_url",
         &site
