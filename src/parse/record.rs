@@ -951,41 +951,14 @@ fn grid_record(
     })
 }
 
-/// `1234`, `-5`, `12.5`, `1,234` (thousands separators) as a JSON number.
+/// `1234`, `-5`, `12.5`, `1,234` (thousands separators) as a JSON number: read as the record
+/// checks read it ([`table::parse_number`]), kept whole where it is whole.
 fn number(cell: &str) -> Option<Json> {
-    let plain = if cell.contains(',') {
-        let (int, frac) = cell.split_once('.').unwrap_or((cell, ""));
-        let groups: Vec<&str> = int.trim_start_matches('-').split(',').collect();
-        let grouped = groups[0].len() <= 3
-            && !groups[0].is_empty()
-            && groups[1..].iter().all(|g| g.len() == 3);
-        if !grouped {
-            return None;
-        }
-        let joined = int.replace(',', "");
-        if frac.is_empty() {
-            joined
-        } else {
-            format!("{joined}.{frac}")
-        }
-    } else {
-        cell.to_string()
-    };
-    if !plain
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
-    {
-        return None;
-    }
-    if let Ok(i) = plain.parse::<i64>() {
+    let value = table::parse_number(cell)?;
+    if let Ok(i) = cell.trim().replace(',', "").parse::<i64>() {
         return Some(Json::from(i));
     }
-    plain
-        .parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .and_then(Number::from_f64)
-        .map(Json::Number)
+    Number::from_f64(value).map(Json::Number)
 }
 
 /// Two records of one name (`visitors.toml` and `visitors.csv`) as one: the TOML record with the
